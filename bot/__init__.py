@@ -1,0 +1,1 @@
+"""Lotse core: knowledge, matching, answers and conversations; it knows no network."""

@@ -1,0 +1,1 @@
+"""Matching: from a newcomer's text to a decision (answer, clarify, handover, ...)."""
