@@ -78,7 +78,7 @@ def _is_bot_file(path: Path, root: Path) -> bool:
 
 
 def read_folder(
-    root: Path, max_bytes: int = MAX_FILE_BYTES
+    root: Path, max_bytes: int = MAX_FILE_BYTES, bot_files_only: bool = False
 ) -> tuple[list[Entry], BotData, list[Problem]]:
     """Read entries and ``_`` files of one folder without cross-checks."""
     problems: list[Problem] = []
@@ -87,6 +87,8 @@ def read_folder(
         raise KnowledgeError([Problem(str(root), 0, "is not a folder")])
     reader = BotFileReader()
     for path, rel in _yaml_files(root, root, problems):
+        if bot_files_only and not _is_bot_file(path, root):
+            continue
         try:
             document = read_yaml(path, max_bytes)
         except YamlError as exc:
@@ -155,7 +157,7 @@ def load(root: Path | str, defaults: Path | None = SHIPPED) -> Knowledge:
     # sees every dangling ``related`` at once.
     _cross_check(entries, problems)
     if defaults is not None and defaults.is_dir() and defaults.resolve() != root.resolve():
-        _, base, base_problems = read_folder(defaults)
+        _, base, base_problems = read_folder(defaults, bot_files_only=True)
         problems.extend(base_problems)
         data = base.overlay(data)
     if problems:

@@ -127,12 +127,13 @@ class EntryChecker:
             if key not in CONTACT_FIELDS:
                 known = ", ".join(sorted(CONTACT_FIELDS))
                 self.problem(node.line_of(key), f"contact.{key}", f"unknown field (known: {known})")
-        values = {}
+        values: dict[str, str | None] = {}
         for key in ("address", "phone", "email", "web", "hours"):
             raw = node.get(key)
             if isinstance(raw, int | float) and key == "phone":
+                # YAML reads an unquoted number, losing leading zeros.
                 self.problem(node.line_of(key), "contact.phone", 'must be quoted, e.g. "+49 …"')
-                continue
+                raw = None
             values[key] = self.text(raw, node.line_of(key), f"contact.{key}")
         line = node.line_of
         if values["email"] and not EMAIL.match(values["email"]):
