@@ -83,15 +83,18 @@ class LexicalMatcher:
 
     def decide(self, text: str, region: str | None, language: str | None) -> Decision:
         """Decide by lexical overlap; see :class:`bot.matching.decision.Matcher`."""
+        # This matcher cannot tell languages apart: without a chosen language
+        # it says so, and the conversation keeps the language it knows.
         lang = language or "de"
+        certain = language is not None
         intent = self._intent(text)
         if intent == "handover":
-            return Decision("handover", None, (), lang, 1.0)
+            return Decision("handover", None, (), lang, 1.0, certain)
         if intent is not None:
-            return Decision("smalltalk", None, (), lang, 1.0, intent=intent)
+            return Decision("smalltalk", None, (), lang, 1.0, certain, intent=intent)
         query = list(dict.fromkeys(tokens(text)))
         if not query:
-            return Decision("none", None, (), lang, 0.0)
+            return Decision("none", None, (), lang, 0.0, certain)
         total = sum(self.idf.get(t, self.unseen_idf) for t in query)
         ranked = []
         for doc in self.docs:
@@ -103,10 +106,10 @@ class LexicalMatcher:
         ranked.sort(reverse=True)
         if not ranked or ranked[0][1] < THRESHOLD:
             top = tuple(r[2] for r in ranked[:3])
-            return Decision("none", None, top, lang, ranked[0][1] if ranked else 0.0)
+            return Decision("none", None, top, lang, ranked[0][1] if ranked else 0.0, certain)
         best = ranked[0]
         close = [r for r in ranked[1:3] if r[0] >= CLOSE * best[0] and r[1] >= THRESHOLD]
         if close:
             ids = (best[2], *(r[2] for r in close))
-            return Decision("clarify", None, ids, lang, best[1])
-        return Decision("answer", best[2], tuple(r[2] for r in ranked[:3]), lang, best[1])
+            return Decision("clarify", None, ids, lang, best[1], certain)
+        return Decision("answer", best[2], tuple(r[2] for r in ranked[:3]), lang, best[1], certain)

@@ -1,0 +1,1 @@
+"""Persistence: one SQLite file, numbered migrations, one write transaction per message."""

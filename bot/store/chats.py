@@ -1,0 +1,104 @@
+"""Newcomer chats and their messages."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from bot.messages import Attachment, ChatRef
+from bot.store.records import ChatRecord, MessageRecord, moment, stamp
+
+
+class Chats:
+    """Queries on ``chats`` and ``messages`` inside one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def get(self, ref: ChatRef) -> ChatRecord | None:
+        """Return the chat on ``ref``, if the bot knows it."""
+        async with self.db.execute(
+            "SELECT * FROM chats WHERE network = ? AND chat = ?", (ref.network, ref.chat)
+        ) as cur:
+            row = await cur.fetchone()
+        return ChatRecord.from_row(row) if row else None
+
+    async def by_id(self, chat_id: int) -> ChatRecord | None:
+        """Return the chat with this id."""
+        async with self.db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return ChatRecord.from_row(row) if row else None
+
+    async def create(self, ref: ChatRef, user: str, now: datetime) -> ChatRecord:
+        """Start knowing a chat."""
+        cur = await self.db.execute(
+            "INSERT INTO chats (network, chat, user, created_at, last_active_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (ref.network, ref.chat, user, stamp(now), stamp(now)),
+        )
+        return ChatRecord(cur.lastrowid or 0, ref.network, ref.chat, user, now, now)
+
+    async def save(self, chat: ChatRecord) -> None:
+        """Write back a changed chat."""
+        await self.db.execute(
+            "UPDATE chats SET language=?, language_chosen=?, region=?, region_asked=?, state=?,"
+            " active=?, misses=?, offer_seq=?, offer=?, last_active_at=? WHERE id=?",
+            (
+                chat.language,
+                int(chat.language_chosen),
+                chat.region,
+                int(chat.region_asked),
+                chat.state,
+                int(chat.active),
+                chat.misses,
+                chat.offer_seq,
+                json.dumps(chat.offer),
+                stamp(chat.last_active_at),
+                chat.id,
+            ),
+        )
+
+    async def set_inactive(self, ref: ChatRef) -> None:
+        """Remember that a chat cannot be reached (the user blocked the bot)."""
+        await self.db.execute(
+            "UPDATE chats SET active = 0 WHERE network = ? AND chat = ?", (ref.network, ref.chat)
+        )
+
+    async def delete(self, chat_id: int) -> None:
+        """Erase a chat and, by cascade, everything stored about it."""
+        await self.db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+
+    async def add_message(
+        self,
+        chat_id: int,
+        direction: str,
+        text: str,
+        now: datetime,
+        *,
+        handover_id: int | None = None,
+        entry: str | None = None,
+        author: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> None:
+        """Store one message of a conversation."""
+        files = json.dumps([{"kind": a.kind, "name": a.name, "size": a.size} for a in attachments])
+        await self.db.execute(
+            "INSERT INTO messages (chat_id, handover_id, direction, author, text, entry,"
+            " attachments, at) VALUES (?,?,?,?,?,?,?,?)",
+            (chat_id, handover_id, direction, author, text, entry, files, stamp(now)),
+        )
+
+    async def recent(self, chat_id: int, limit: int) -> list[MessageRecord]:
+        """Return the last ``limit`` messages of a chat, oldest first."""
+        async with self.db.execute(
+            "SELECT direction, text, at, entry, author FROM messages WHERE chat_id = ?"
+            " ORDER BY id DESC LIMIT ?",
+            (chat_id, limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            MessageRecord(r["direction"], r["text"], moment(r["at"]), r["entry"], r["author"])  # type: ignore[arg-type]
+            for r in reversed(list(rows))
+        ]

@@ -1,0 +1,107 @@
+"""The outbox (what still has to be sent), sent message ids, and processed incoming ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.messages import Action, ChatRef, Outgoing, dump
+from bot.store.records import OutboxItem, moment, stamp
+
+
+class Outbox:
+    """Queries on ``outbox``, ``sent`` and ``processed`` inside one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def first_time(self, network: str, message_id: str, now: datetime) -> bool:
+        """Record an incoming id; False when it was handled before (a redelivery)."""
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO processed (network, message_id, at) VALUES (?, ?, ?)",
+            (network, message_id, stamp(now)),
+        )
+        return cur.rowcount == 1
+
+    async def put(
+        self, action: Action, now: datetime, chat_id: int | None, handover_id: int | None
+    ) -> int:
+        """Queue an action for delivery; it is sent after the transaction commits."""
+        kind = "send" if isinstance(action, Outgoing) else "delete"
+        cur = await self.db.execute(
+            "INSERT INTO outbox (lane, chat_id, handover_id, kind, action, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (action.to.key(), chat_id, handover_id, kind, dump(action), stamp(now)),
+        )
+        return cur.lastrowid or 0
+
+    async def pending(self, limit: int = 1000) -> list[OutboxItem]:
+        """Return queued actions, oldest first."""
+        async with self.db.execute(
+            "SELECT id, lane, chat_id, handover_id, kind, action, attempts FROM outbox"
+            " ORDER BY id LIMIT ?",
+            (limit,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [OutboxItem(*tuple(r)) for r in rows]
+
+    async def exists(self, item_id: int) -> bool:
+        """Tell whether an action is still queued (a /delete may have removed it)."""
+        async with self.db.execute("SELECT 1 FROM outbox WHERE id = ?", (item_id,)) as cur:
+            return await cur.fetchone() is not None
+
+    async def done(self, item_id: int) -> None:
+        """Forget a delivered (or given-up) action."""
+        await self.db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+
+    async def drop_lane(self, lane: str) -> int:
+        """Forget every queued action for a chat that cannot be reached."""
+        cur = await self.db.execute("DELETE FROM outbox WHERE lane = ?", (lane,))
+        return cur.rowcount
+
+    async def attempted(self, item_id: int) -> None:
+        """Count a failed attempt."""
+        await self.db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (item_id,))
+
+    async def track(
+        self,
+        to: ChatRef,
+        message_id: str,
+        chat_id: int | None,
+        handover_id: int | None,
+        kind: str,
+        now: datetime,
+    ) -> None:
+        """Remember a message the bot sent (to route replies to it and to delete it later)."""
+        await self.db.execute(
+            "INSERT OR REPLACE INTO sent"
+            " (network, chat, message_id, chat_id, handover_id, kind, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (to.network, to.chat, message_id, chat_id, handover_id, kind, stamp(now)),
+        )
+
+    async def handover_of(self, to: ChatRef, message_id: str) -> int | None:
+        """Return the handover a desk message belongs to."""
+        async with self.db.execute(
+            "SELECT handover_id FROM sent WHERE network = ? AND chat = ? AND message_id = ?",
+            (to.network, to.chat, message_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def sent_for_chat(self, chat_id: int) -> list[tuple[ChatRef, str, datetime]]:
+        """Return every message the bot sent to or about a chat (user side and desk)."""
+        async with self.db.execute(
+            "SELECT network, chat, message_id, at FROM sent WHERE chat_id = ? ORDER BY at",
+            (chat_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(ChatRef(r[0], r[1]), r[2], moment(r[3])) for r in rows]  # type: ignore[misc]
+
+    async def forget_sent(self, to: ChatRef, message_id: str) -> None:
+        """Forget a sent message (it was deleted)."""
+        await self.db.execute(
+            "DELETE FROM sent WHERE network = ? AND chat = ? AND message_id = ?",
+            (to.network, to.chat, message_id),
+        )
