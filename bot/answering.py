@@ -28,7 +28,7 @@ async def answer_entry(
     """Send one entry's answer, offer related entries, feedback and (maybe) a person."""
     lang = chat.language or turn.settings.default_language
     entry = turn.knowledge.by_id[entry_id]
-    r = reply.answer(turn.knowledge, entry_id, lang, turn.now)
+    r = reply.answer(turn.knowledge, entry_id, lang, turn.now, chat.region)
     chat.offer_seq += 1
     chat.offer = {"kind": "answer", "entry": entry_id, "ids": [i for i, _ in r.options]}
     seq = chat.offer_seq

@@ -27,8 +27,10 @@ def title(knowledge: Knowledge, entry_id: str, language: str) -> str:
     return entry.title[best_language(entry.title, language)]
 
 
-def answer(knowledge: Knowledge, entry_id: str, language: str, now: datetime) -> Reply:
-    """The answer of one entry, with its contact block and related entries."""
+def answer(
+    knowledge: Knowledge, entry_id: str, language: str, now: datetime, region: str | None = None
+) -> Reply:
+    """The answer of one entry, with its contact block and related entries of the user's region."""
     entry = knowledge.by_id[entry_id]
     texts = knowledge.texts
     shown = best_language(entry.answer, language)
@@ -43,7 +45,9 @@ def answer(knowledge: Knowledge, entry_id: str, language: str, now: datetime) ->
         if block:
             parts.append(block)
     related = tuple(
-        (rid, title(knowledge, rid, language)) for rid in entry.related if rid in knowledge.by_id
+        (rid, title(knowledge, rid, language))
+        for rid in entry.related
+        if rid in knowledge.by_id and knowledge.by_id[rid].region in (None, region or entry.region)
     )
     if related:
         parts.append(texts.get("see_also", language))

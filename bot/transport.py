@@ -12,6 +12,10 @@ Inbox = Callable[[Incoming], Awaitable[None]]
 Fetch = Callable[[Attachment], Awaitable[bytes]]
 
 
+class ConfigError(Exception):
+    """A configuration problem, worded for the admin: file, line, key and what to do."""
+
+
 class DeliveryError(Exception):
     """A send failed; subclasses say what the courier should do about it."""
 

@@ -4,7 +4,9 @@ from bot.markdown import BulletList, Paragraph, Span, escape, parse, parse_line,
 
 
 def test_paragraphs_lists_bold_and_links() -> None:
-    blocks = parse("Intro **wichtig**\nzweite Zeile\n\n- eins\n- [BAMF](https://www.bamf.de)\n\nEnde")
+    blocks = parse(
+        "Intro **wichtig**\nzweite Zeile\n\n- eins\n- [BAMF](https://www.bamf.de)\n\nEnde"
+    )
     assert blocks == (
         Paragraph(((Span("Intro "), Span("wichtig", bold=True)), (Span("zweite Zeile"),))),
         BulletList(((Span("eins"),), (Span("BAMF", url="https://www.bamf.de"),))),
@@ -29,5 +31,7 @@ def test_plain_rendering_shows_web_targets_but_not_mail_or_phone_twice() -> None
 
 def test_problems_are_named() -> None:
     assert problems("fine **bold** [x](https://a)") == []
-    assert problems("[x](ftp://a)") == ["link target 'ftp://a' must start with https:// (or http://)"]
+    assert problems("[x](ftp://a)") == [
+        "link target 'ftp://a' must start with https:// (or http://)"
+    ]
     assert problems("**open") == ["unclosed '**' (bold needs a closing '**' on the same line)"]

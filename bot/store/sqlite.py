@@ -49,7 +49,11 @@ class Database:
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
-        await migrate(db)
+        try:
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
         self._db = db
 
     async def close(self) -> None:
