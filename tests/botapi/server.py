@@ -57,6 +57,8 @@ class BotApiServer(UserActions, GroupActions, Inspection):
     async def stop(self) -> None:
         """Stop serving and delivering webhooks."""
         await self._pusher.stop()
+        # Answer open long polls now: aiohttp would otherwise wait for them before cancelling.
+        self.core.updates.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

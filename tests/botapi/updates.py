@@ -43,6 +43,7 @@ class UpdateQueue:
         self.signal = Signal()
         self._next_id = first_id
         self._poll_generation = 0
+        self.closed = False
 
     def accepts(self, kind: str) -> bool:
         """Whether an update of ``kind`` would be queued under the current allowed_updates."""
@@ -87,6 +88,11 @@ class UpdateQueue:
         if self.pending:
             self.pending.pop(0)
 
+    def close(self) -> None:
+        """End open long polls now (the server is stopping) and answer new ones at once."""
+        self.closed = True
+        self.signal.fire()
+
     async def poll(self, limit: int, seconds: float) -> list[dict[str, Any]]:
         """Return up to ``limit`` updates, waiting up to ``seconds`` for the first one.
 
@@ -98,7 +104,7 @@ class UpdateQueue:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while True:
-            if self.pending:
+            if self.pending or self.closed:
                 return self.pending[:limit]
             remaining = deadline - loop.time()
             if remaining <= 0:
