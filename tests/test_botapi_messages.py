@@ -164,12 +164,14 @@ async def test_reply_parameters_and_missing_reply(
 
 async def test_blocked_user_gives_forbidden(botapi: BotApiServer, bot: Bot, amina: User) -> None:
     stranger = botapi.add_user("Nie", language_code="fa")
-    with pytest.raises(Forbidden, match="^Forbidden: bot can't initiate conversation with a user$"):
+    with pytest.raises(
+        Forbidden, match=r"^Forbidden: bot can't initiate conversation with a user$"
+    ):
         await bot.send_message(stranger.id, "Hallo")
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(424242, "Hallo")
     botapi.block_bot(amina)
-    with pytest.raises(Forbidden, match="^Forbidden: bot was blocked by the user$"):
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
         await bot.send_message(amina.id, "Hallo")
     kinds = [next(k for k in u if k != "update_id") for u in botapi.updates]
     assert kinds[-1] == "my_chat_member"

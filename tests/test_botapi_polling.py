@@ -160,7 +160,7 @@ async def test_shutdown_is_fast_with_an_open_long_poll() -> None:
 async def test_application_stops_fast_while_long_polling(botapi: BotApiServer) -> None:
     app = botapi.application_builder().build()
     started = 0.0
-    async with polling(app, timeout=30):
+    async with polling(app, poll_timeout=30):
         await botapi.wait_for(lambda: botapi.calls("getUpdates"), what="a long poll")
         await asyncio.sleep(0.1)
         started = time.monotonic()

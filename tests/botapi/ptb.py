@@ -11,16 +11,16 @@ from telegram.ext import Application
 
 @asynccontextmanager
 async def polling(
-    app: Application[Any, Any, Any, Any, Any, Any], timeout: int = 1, **options: Any
+    app: Application[Any, Any, Any, Any, Any, Any], poll_timeout: int = 1, **options: Any
 ) -> AsyncIterator[None]:
     """initialize(), start() and updater.start_polling(); stops and shuts down on exit.
 
-    ``timeout`` is the long-poll duration in seconds; short keeps shutdown quick.
+    ``poll_timeout`` is the long-poll duration in seconds; short keeps shutdown quick.
     """
     await app.initialize()
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=timeout, **options)
+    await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, **options)
     try:
         yield
     finally:

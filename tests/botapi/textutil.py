@@ -47,13 +47,14 @@ def check_url(url: str) -> str | None:
         scheme, rest = "http", url
     host = re.split(r"[/?#]", rest, maxsplit=1)[0]
     tail = rest[len(host) :]
-    if "@" in host:
-        host = host.rsplit("@", 1)[1]
+    # Without "//" a "mailto:" or "tel:" prefix is read as user info of an http URL, as
+    # Telegram does: mailto:a@b.de becomes http://mailto:a@b.de/, tel:+49... is no link.
+    userinfo, _, host = host.rpartition("@")
     if not host or not _HOST.match(host) or ("." not in host and host != "localhost"):
         return None
     if not tail.startswith("/"):
         tail = "/" + tail
-    return f"{scheme}://{host.lower()}{tail}"
+    return f"{scheme}://{userinfo + '@' if userinfo else ''}{host.lower()}{tail}"
 
 
 def trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
