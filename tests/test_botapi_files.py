@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
-from telegram import Bot, InputFile
+from telegram import Bot, InputFile, MessageOriginUser
 from telegram.error import BadRequest
 
 from tests.botapi import BotApiServer, User, tiny_png
 
 
 @pytest.fixture
-async def bot(botapi: BotApiServer) -> Bot:
+async def bot(botapi: BotApiServer) -> AsyncIterator[Bot]:
     async with Bot(
         botapi.token, base_url=botapi.base_url, base_file_url=botapi.base_file_url
     ) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 @pytest.fixture
@@ -54,6 +56,7 @@ async def test_document_keeps_name_and_type(botapi: BotApiServer, bot: Bot, user
     data = b"%PDF-1.4 Merkblatt"
     sent = await bot.send_document(user.id, InputFile(data, filename="merkblatt.pdf"))
     document = sent.document
+    assert document is not None
     assert (document.file_name, document.mime_type, document.file_size) == (
         "merkblatt.pdf",
         "application/pdf",
@@ -82,6 +85,7 @@ async def test_user_photo_can_be_fetched_and_copied(
     assert copy.media["photo"][-1]["file_id"] == file_id
     assert copy.forward_origin is None
     forwarded = await bot.forward_message(desk.id, user.id, incoming.message_id)
+    assert isinstance(forwarded.forward_origin, MessageOriginUser)
     assert forwarded.forward_origin.sender_user.id == user.id
     with pytest.raises(BadRequest, match="Message to copy not found"):
         await bot.copy_message(desk.id, user.id, 999)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import pytest
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ChatMemberStatus
@@ -11,16 +14,18 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from tests.botapi import GROUP_ANONYMOUS_BOT, BotApiServer
 from tests.botapi.ptb import polling
 
+App = Application[Any, Any, Any, Any, Any, Any]
+
 
 @pytest.fixture
-async def app(botapi: BotApiServer) -> Application:  # type: ignore[type-arg]
+async def app(botapi: BotApiServer) -> AsyncIterator[App]:
     application = botapi.application_builder().build()
     await application.initialize()
-    yield application  # type: ignore[misc]
+    yield application
     await application.shutdown()
 
 
-async def test_forum_topic_and_message_into_it(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_forum_topic_and_message_into_it(botapi: BotApiServer, app: App) -> None:
     staff = botapi.add_user("Petra", username="petra_lk")
     desk = botapi.add_supergroup(
         "Beratung", members=[staff], is_forum=True, bot_status="administrator"
@@ -55,7 +60,7 @@ async def test_forum_topic_and_message_into_it(botapi: BotApiServer, app: Applic
         await app.bot.send_message(desk.id, "x", message_thread_id=topic.message_thread_id)
 
 
-async def test_topics_need_a_forum_and_rights(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_topics_need_a_forum_and_rights(botapi: BotApiServer, app: App) -> None:
     plain = botapi.add_supergroup("Kein Forum", bot_status="administrator")
     with pytest.raises(BadRequest, match="The chat is not a forum"):
         await app.bot.create_forum_topic(plain.id, "x")
@@ -64,7 +69,7 @@ async def test_topics_need_a_forum_and_rights(botapi: BotApiServer, app: Applica
         await app.bot.create_forum_topic(forum.id, "x")
 
 
-async def test_anonymous_admin_posts_as_the_group(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_anonymous_admin_posts_as_the_group(botapi: BotApiServer, app: App) -> None:
     boss = botapi.add_user("Chefin")
     group = botapi.add_supergroup("Team", anonymous_admins=[boss], bot_status="administrator")
     received = []
@@ -85,7 +90,7 @@ async def test_anonymous_admin_posts_as_the_group(botapi: BotApiServer, app: App
     assert {a.user.id for a in admins} == {boss.id, botapi.bot.id}
 
 
-async def test_members_join_and_leave(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_members_join_and_leave(botapi: BotApiServer, app: App) -> None:
     anna = botapi.add_user("Anna")
     group = botapi.add_group("Nachbarn", admins=[anna])
     newcomer = botapi.add_user("Yusuf", language_code="tr")
@@ -103,7 +108,7 @@ async def test_members_join_and_leave(botapi: BotApiServer, app: Application) ->
     assert list(botapi.updates[-1]) == ["update_id", "my_chat_member"]
 
 
-async def test_commands_per_scope_and_language(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_commands_per_scope_and_language(botapi: BotApiServer, app: App) -> None:
     german = [BotCommand("start", "Anfangen"), BotCommand("hilfe", "Hilfe bekommen")]
     arabic = [BotCommand("start", "ابدأ")]
     await app.bot.set_my_commands(german)
@@ -124,7 +129,7 @@ async def test_commands_per_scope_and_language(botapi: BotApiServer, app: Applic
         await app.bot.set_my_commands(german, BotCommandScopeChat(-1))
 
 
-async def test_chat_actions(botapi: BotApiServer, app: Application) -> None:  # type: ignore[type-arg]
+async def test_chat_actions(botapi: BotApiServer, app: App) -> None:
     user = botapi.add_user("Lin")
     botapi.send_command(user, None, "start")
     await app.bot.send_chat_action(user.id, "typing")

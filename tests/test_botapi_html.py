@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.botapi.htmltext import EntityParseError, parse_html
 from tests.botapi.textutil import check_url, find_entities, utf16_len
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 
 
 @given(_TEXT)

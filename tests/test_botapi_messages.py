@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden
@@ -12,9 +14,9 @@ from tests.botapi.ptb import polling
 
 
 @pytest.fixture
-async def bot(botapi: BotApiServer) -> Bot:
+async def bot(botapi: BotApiServer) -> AsyncIterator[Bot]:
     async with Bot(botapi.token, base_url=botapi.base_url) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 @pytest.fixture
