@@ -106,6 +106,7 @@ async def test_members_join_and_leave(botapi: BotApiServer, app: App) -> None:
     with pytest.raises(Exception, match="bot is not a member of the group chat"):
         await app.bot.send_message(group.id, "hallo?")
     assert list(botapi.updates[-1]) == ["update_id", "my_chat_member"]
+    assert list(botapi.updates[-2]) == ["update_id", "message"]  # Yusuf's removal, not the bot's
 
 
 async def test_commands_per_scope_and_language(botapi: BotApiServer, app: App) -> None:

@@ -28,7 +28,8 @@ class GroupActions:
         new = Member(user, "kicked" if by is not None else "left")
         actor = by or user
         message = self.core.new_message(chat, actor, service={"left_chat_member": user.to_api()})
-        self.core.deliver(message)  # while the bot is still a member, it sees this
+        if user is not self.core.bot:
+            self.core.deliver(message)  # the bot is told about its own removal by my_chat_member
         chat.members[user.id] = new
         self.core.member_update(chat, actor, old, new)
 
