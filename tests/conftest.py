@@ -12,6 +12,8 @@ from bot.knowledge import load
 from tests.fakes import World, db_file
 from tests.kb import EVAL_KNOWLEDGE
 
+pytest_plugins = ["tests.botapi.fixture"]
+
 
 @pytest.fixture(scope="session")
 def eval_brain() -> Brain:
