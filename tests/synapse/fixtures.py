@@ -1,0 +1,87 @@
+"""pytest fixtures: one Synapse per session, fresh users per test, extra servers on demand.
+
+Registered from tests/conftest.py with `pytest_plugins = ["tests.synapse.fixtures"]`.
+All async fixtures are function-scoped; the session-scoped server is synchronous
+(a subprocess plus a blocking /health poll), so it needs no session event loop.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .homeserver import Homeserver
+from .install import ensure_synapse
+from .users import Users
+
+Report = Callable[[str], None]
+StartServer = Callable[..., Homeserver]
+
+
+def reporter(config: pytest.Config) -> Report:
+    """Print progress past pytest's output capture (a cold install takes a while)."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+
+    def report(message: str) -> None:
+        if capture is None:
+            print(message, file=sys.stderr, flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            print(f"\n{message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def start_homeserver(
+    data_dir: Path, overrides: Mapping[str, Any] | None = None, report: Report | None = None
+) -> Homeserver:
+    """Install Synapse if needed, then start one on a free loopback port with `overrides`."""
+    python = ensure_synapse(progress=report) if report else ensure_synapse()
+    server = Homeserver(python, data_dir, overrides)
+    server.start()
+    if report:
+        report(f"[synapse] homeserver up at {server.base_url} in {server.start_seconds:.1f} s")
+    return server
+
+
+@pytest.fixture(scope="session")
+def synapse(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Homeserver]:
+    """The session's shared homeserver, started the first time a test asks for it."""
+    server = start_homeserver(tmp_path_factory.mktemp("synapse"), report=reporter(pytestconfig))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def matrix_users(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[Users]:
+    """Fresh accounts and started Persons on the shared homeserver, closed after the test."""
+    async with Users(synapse, tmp_path / "stores") as users:
+        yield users
+
+
+@pytest.fixture
+def synapse_factory(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StartServer]:
+    """Start extra homeservers with config overrides (e.g. a low rc_message) for one test."""
+    started: list[Homeserver] = []
+
+    def start(overrides: Mapping[str, Any] | None = None) -> Homeserver:
+        data_dir = tmp_path_factory.mktemp("synapse-extra")
+        server = start_homeserver(data_dir, overrides, reporter(pytestconfig))
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
