@@ -78,6 +78,11 @@ def relation(event: Event) -> dict[str, Any]:
     return relates
 
 
+def joined_members(room: MatrixRoom) -> set[str]:
+    """Joined user IDs: nio's room.users also holds invited users (flagged `invited`)."""
+    return {user_id for user_id, user in room.users.items() if not user.invited}
+
+
 class Person:
     """One simulated user with its own device and e2e store; every call is real traffic."""
 
@@ -216,6 +221,18 @@ class Person:
         await self.sync_until(lambda: room_id in self.client.rooms)
         return room_id
 
+    async def dm_with(self, other: Person, encrypted: bool = False) -> str:
+        """Create a DM, let `other` join, and wait until both see each other joined.
+
+        Waiting matters for encryption: nio shares a room key only with joined
+        members it knows of, so a message sent before the join stays unreadable.
+        """
+        room_id = await self.create_dm(other.user_id, encrypted=encrypted)
+        await other.accept_invite(room_id)
+        await self.wait_for_member(room_id, other.user_id)
+        await other.wait_for_member(room_id, self.user_id)
+        return room_id
+
     async def accept_invite(self, room_id: str | None = None, within: float = 10.0) -> str:
         """Wait for an invite (to `room_id`, or any), join it and return the room ID."""
 
@@ -230,11 +247,11 @@ class Person:
         return target
 
     async def wait_for_member(self, room_id: str, user_id: str, within: float = 10.0) -> None:
-        """Sync until `user_id` has joined (nio's room.users lists joined members only)."""
+        """Sync until `user_id` has joined (not merely been invited)."""
 
         def joined() -> bool:
             room = self.client.rooms.get(room_id)
-            return room is not None and user_id in room.users
+            return room is not None and user_id in joined_members(room)
 
         await self.sync_until(joined, within)
 
@@ -374,8 +391,12 @@ class Person:
         for device in self.client.device_store:
             if user_ids is not None and device.user_id not in user_ids:
                 continue
-            if device.user_id != self.user_id and self.client.verify_device(device):
-                count += 1
+            # Check `verified` first: the SQLite store's verify_device() says
+            # True even for a device that was already verified.
+            if device.user_id == self.user_id or device.verified:
+                continue
+            self.client.verify_device(device)
+            count += 1
         return count
 
     async def __aenter__(self) -> Person:
