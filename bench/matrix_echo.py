@@ -31,8 +31,9 @@ from nio import (
 )
 
 from tests.synapse.admin import Account
+from tests.synapse.events import from_user
 from tests.synapse.fixtures import start_homeserver
-from tests.synapse.person import Person, from_user
+from tests.synapse.person import Person
 from tests.synapse.users import Users
 
 

@@ -20,16 +20,11 @@ from nio import (
 from nio.exceptions import OlmUnverifiedDeviceError
 
 from tests.synapse import admin
+from tests.synapse.events import from_user, joined_members, relation
 from tests.synapse.fixtures import StartServer
 from tests.synapse.homeserver import Homeserver
-from tests.synapse.person import (
-    Person,
-    RequestFailed,
-    expect,
-    from_user,
-    joined_members,
-    relation,
-)
+from tests.synapse.person import Person
+from tests.synapse.responses import RequestFailed, expect
 from tests.synapse.users import Users
 
 
@@ -100,7 +95,7 @@ async def test_plain_dm_both_ways(matrix_users: Users) -> None:
     assert back.source["content"]["msgtype"] == "m.notice"
 
 
-async def test_dm_invite_is_marked_direct(matrix_users: Users) -> None:
+async def test_dm_invite_is_marked_direct(synapse: Homeserver, matrix_users: Users) -> None:
     alice = await matrix_users.person("newcomer")
     bot = await matrix_users.person("bot")
     room_id = await alice.create_dm(bot.user_id)
@@ -114,6 +109,9 @@ async def test_dm_invite_is_marked_direct(matrix_users: Users) -> None:
     )
     assert invite["content"] == {**invite["content"], "membership": "invite", "is_direct": True}
     assert (await operator.memberships(room_id))[bot.user_id] == "invite"
+    path = f"/_matrix/client/v3/user/{alice.user_id}/account_data/m.direct"
+    _, direct = await admin.call(synapse.base_url, "GET", path, alice.account.access_token)
+    assert direct == {bot.user_id: [room_id]}
 
 
 async def test_encrypted_dm_both_ways_survives_restart(matrix_users: Users) -> None:
@@ -134,6 +132,7 @@ async def test_encrypted_dm_both_ways_survives_restart(matrix_users: Users) -> N
     key_before = bob.identity_key
     await bob.restart()
     assert bob.identity_key == key_before  # the olm account came back from the store
+    assert bob.client.loaded_sync_token  # and so did the sync position
 
     await alice.send_text(room_id, "Ja, danke!")
     after = await bob.next_message(room_id, from_user(alice.user_id))

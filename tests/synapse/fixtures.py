@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,15 @@ StartServer = Callable[..., Homeserver]
 def reporter(config: pytest.Config) -> Report:
     """Print progress past pytest's output capture (a cold install takes a while)."""
     capture = config.pluginmanager.getplugin("capturemanager")
+    terminal = config.pluginmanager.getplugin("terminalreporter")
 
     def report(message: str) -> None:
-        if capture is None:
+        if capture is None or terminal is None:
             print(message, file=sys.stderr, flush=True)
             return
         with capture.global_and_fixture_disabled():
-            print(f"\n{message}", file=sys.stderr, flush=True)
+            # write_line starts a fresh line when a row of test dots is open.
+            terminal.write_line(message)
 
     return report
 
@@ -67,16 +70,13 @@ async def matrix_users(synapse: Homeserver, tmp_path: Path) -> AsyncIterator[Use
         yield users
 
 
-@pytest.fixture
-def synapse_factory(
-    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[StartServer]:
-    """Start extra homeservers with config overrides (e.g. a low rc_message) for one test."""
+@contextmanager
+def homeserver_pool(config: pytest.Config, tmp: pytest.TempPathFactory) -> Iterator[StartServer]:
+    """A `start(overrides)` callable; every server it started is stopped on exit."""
     started: list[Homeserver] = []
 
     def start(overrides: Mapping[str, Any] | None = None) -> Homeserver:
-        data_dir = tmp_path_factory.mktemp("synapse-extra")
-        server = start_homeserver(data_dir, overrides, reporter(pytestconfig))
+        server = start_homeserver(tmp.mktemp("synapse-extra"), overrides, reporter(config))
         started.append(server)
         return server
 
@@ -85,3 +85,21 @@ def synapse_factory(
     finally:
         for server in started:
             server.stop()
+
+
+@pytest.fixture
+def synapse_factory(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StartServer]:
+    """Extra homeservers with config overrides (e.g. a low rc_message), stopped after the test."""
+    with homeserver_pool(pytestconfig, tmp_path_factory) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_synapse_factory(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StartServer]:
+    """Like synapse_factory, but the servers live until the test module ends."""
+    with homeserver_pool(pytestconfig, tmp_path_factory) as start:
+        yield start

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import socket
 import subprocess
@@ -120,27 +118,39 @@ class Homeserver:
         if self.running:
             return
         started = time.monotonic()
-        if not self.port:
-            self.port = free_port()
+        # A port picked by free_port() can be taken before Synapse binds it; a
+        # first start may then pick another. A restart keeps its port (clients
+        # hold the URL), so there it fails loudly instead.
+        attempts = 1 if self.port else 3
+        for attempt in range(1, attempts + 1):
+            if attempts > 1:
+                self.port = free_port()
+            try:
+                self._launch(started + timeout)
+                break
+            except HomeserverError as error:
+                if attempt == attempts or "Address already in use" not in str(error):
+                    raise
+        self.start_seconds = time.monotonic() - started
+
+    def _launch(self, deadline: float) -> None:
         self.write_config()
         self.generate_keys()
         with self.console_path.open("ab") as console:
+            # Same process group as the test run: a Ctrl-C or a CI job kill of
+            # the group also ends Synapse, so no orphan keeps a port and memory.
             self.process = subprocess.Popen(
                 self._synapse(),
                 cwd=self.data_dir,
                 stdout=console,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                # Own process group: a Ctrl-C in the terminal reaches pytest,
-                # which then stops Synapse itself, in order.
-                start_new_session=True,
             )
         try:
-            self._wait_healthy(started + timeout)
+            self._wait_healthy(deadline)
         except BaseException:
             self.stop()
             raise
-        self.start_seconds = time.monotonic() - started
 
     def _wait_healthy(self, deadline: float) -> None:
         url = f"{self.base_url}/health"
@@ -166,8 +176,7 @@ class Homeserver:
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait(10)
 
     def restart(self, overrides: Mapping[str, Any] | None = None) -> None:

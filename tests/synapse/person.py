@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from nio import (
     AsyncClient,
     AsyncClientConfig,
-    ErrorResponse,
     Event,
     JoinResponse,
     KeysClaimResponse,
@@ -18,7 +17,6 @@ from nio import (
     KeysUploadResponse,
     LoginResponse,
     MatrixRoom,
-    MegolmEvent,
     MemoryDownloadResponse,
     RoomCreateResponse,
     RoomEncryptedMedia,
@@ -30,57 +28,14 @@ from nio import (
     SyncResponse,
     UploadResponse,
 )
-from nio.crypto.attachments import decrypt_attachment
-from nio.exceptions import EncryptionError
 
-from . import admin
+from . import admin, media
 from .admin import Account
-
-Predicate = Callable[[Event], bool]
-R = TypeVar("R")
+from .events import Predicate, joined_members
+from .inbox import Inbox
+from .responses import expect
 
 MEGOLM = {"algorithm": "m.megolm.v1.aes-sha2"}
-
-
-class RequestFailed(AssertionError):
-    """The homeserver refused a request; keeps nio's error response for inspection."""
-
-    def __init__(self, action: str, response: object) -> None:
-        super().__init__(f"{action} failed: {response}")
-        self.response = response
-        self.errcode = getattr(response, "status_code", None)
-        self.retry_after_ms = getattr(response, "retry_after_ms", None)
-        transport = getattr(response, "transport_response", None)
-        self.http_status = getattr(transport, "status", None)
-
-
-def expect(response: object, kind: type[R], action: str) -> R:
-    """Return `response` if it is a `kind`, else raise RequestFailed (nio returns errors)."""
-    if isinstance(response, ErrorResponse) or not isinstance(response, kind):
-        raise RequestFailed(action, response)
-    return response
-
-
-def from_user(user_id: str, body: str | None = None) -> Predicate:
-    """Match a message event from `user_id`, optionally with exactly this body."""
-
-    def match(event: Event) -> bool:
-        if not isinstance(event, RoomMessage) or event.sender != user_id:
-            return False
-        return body is None or getattr(event, "body", None) == body
-
-    return match
-
-
-def relation(event: Event) -> dict[str, Any]:
-    """The event's m.relates_to (empty when it has none)."""
-    relates: dict[str, Any] = event.source.get("content", {}).get("m.relates_to") or {}
-    return relates
-
-
-def joined_members(room: MatrixRoom) -> set[str]:
-    """Joined user IDs: nio's room.users also holds invited users (flagged `invited`)."""
-    return {user_id for user_id, user in room.users.items() if not user.invited}
 
 
 class Person:
@@ -110,7 +65,7 @@ class Person:
         self._client: AsyncClient | None = None
         self._access_token: str | None = None
         self._full_state_next = True
-        self._inbox: dict[str, list[Event]] = {}
+        self._inbox = Inbox(lambda event: self.client.decrypt_event(event))
         self._direct: dict[str, list[str]] = {}
 
     @property
@@ -187,7 +142,7 @@ class Person:
         sync = expect(response, SyncResponse, "sync")
         self._full_state_next = False
         for room_id, info in sync.rooms.join.items():
-            self._inbox.setdefault(room_id, []).extend(info.timeline.events)
+            self._inbox.add(room_id, info.timeline.events)
         await self._maintain_keys()
         return sync
 
@@ -317,44 +272,14 @@ class Person:
             filesize=len(data),
         )
         uri = expect(response, UploadResponse, "upload").content_uri
-        info: dict[str, Any] = {"mimetype": mimetype, "size": len(data)}
-        if size:
-            info["w"], info["h"] = size
-        content: dict[str, Any] = {"msgtype": "m.image", "body": filename, "info": info}
-        if encrypted:
-            assert keys is not None
-            content["file"] = {"url": uri, **keys}
-        else:
-            content["url"] = uri
+        content = media.image_content(uri, keys, mimetype, filename, len(data), size)
         return await self.send(room_id, content)
 
     async def download(self, event: RoomMessageMedia | RoomEncryptedMedia) -> bytes:
         """Fetch an image or file from a message, decrypting it when it was encrypted."""
         response = await self.client.download(mxc=event.url)
         body: bytes = expect(response, MemoryDownloadResponse, "download").body
-        if isinstance(event, RoomEncryptedMedia):
-            plain: bytes = decrypt_attachment(
-                body, event.key["k"], event.hashes["sha256"], event.iv
-            )
-            return plain
-        return body
-
-    def _decrypt_pending(self, events: list[Event]) -> None:
-        # A message can arrive before its room key; retry once keys came in later syncs.
-        for index, event in enumerate(events):
-            if isinstance(event, MegolmEvent):
-                try:
-                    events[index] = self.client.decrypt_event(event)
-                except EncryptionError:
-                    continue
-
-    def _take(self, room_id: str, predicate: Predicate, include_own: bool) -> Event | None:
-        events = self._inbox.get(room_id, [])
-        self._decrypt_pending(events)
-        for index, event in enumerate(events):
-            if (include_own or event.sender != self.user_id) and predicate(event):
-                return events.pop(index)
-        return None
+        return media.plaintext(event, body)
 
     async def next_message(
         self,
@@ -364,19 +289,23 @@ class Person:
         include_own: bool = False,
     ) -> Event:
         """Sync until an event matching `predicate` (default: any message) arrives; consume it."""
-        match = predicate or (lambda event: isinstance(event, RoomMessage))
+        wanted = predicate or (lambda event: isinstance(event, RoomMessage))
+
+        def match(event: Event) -> bool:
+            return (include_own or event.sender != self.user_id) and wanted(event)
+
         deadline = time.monotonic() + within
-        while (found := self._take(room_id, match, include_own)) is None:
+        while (found := self._inbox.take(room_id, match)) is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                seen = [type(event).__name__ for event in self._inbox.get(room_id, [])]
+                seen = self._inbox.kinds(room_id)
                 raise TimeoutError(f"{self.user_id}: no matching event in {within} s; saw {seen}")
             await self.sync(timeout_ms=int(min(remaining, 5.0) * 1000))
         return found
 
     def drain(self, room_id: str) -> list[Event]:
         """Forget (and return) everything already received in a room."""
-        return self._inbox.pop(room_id, [])
+        return self._inbox.drain(room_id)
 
     async def history(self, room_id: str, limit: int = 50) -> list[Event]:
         """Read back a room's timeline from the server, newest first, decrypted where possible."""
