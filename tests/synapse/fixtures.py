@@ -7,8 +7,9 @@ All async fixtures are function-scoped; the session-scoped server is synchronous
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,25 @@ def start_homeserver(
 ) -> Homeserver:
     """Install Synapse if needed, then start one on a free loopback port with `overrides`."""
     python = ensure_synapse(progress=report) if report else ensure_synapse()
-    server = Homeserver(python, data_dir, overrides)
+    # LOTSE_SYNAPSE_LOG_LEVEL=INFO shows every request in homeserver.log when debugging.
+    level = os.environ.get("LOTSE_SYNAPSE_LOG_LEVEL", "WARNING")
+    server = Homeserver(python, data_dir, overrides, log_level=level)
     server.start()
     if report:
         report(f"[synapse] homeserver up at {server.base_url} in {server.start_seconds:.1f} s")
     return server
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the shared homeserver's log tail to a failed test's report."""
+    report: pytest.TestReport = yield
+    server = getattr(item, "funcargs", {}).get("synapse")
+    if report.failed and isinstance(server, Homeserver):
+        report.sections.append(("synapse log", server.log_tail()))
+    return report
 
 
 @pytest.fixture(scope="session")
