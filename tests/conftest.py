@@ -12,7 +12,7 @@ from bot.knowledge import load
 from tests.fakes import World, db_file
 from tests.kb import EVAL_KNOWLEDGE
 
-pytest_plugins = ["tests.botapi.fixture"]
+pytest_plugins = ["tests.botapi.fixture", "tests.synapse.fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Test harness: a real Synapse homeserver, admin helpers and simulated Matrix users."""
