@@ -24,6 +24,7 @@ def brain() -> Brain:
     # Not a fixture: hypothesis would print its (huge) repr with every example.
     return Brain.build(load(EVAL_KNOWLEDGE))
 
+
 USERS = [("telegram", "t1"), ("telegram", "t2"), ("matrix", "@m3:example.org")]
 STAFF = ["@sara:example.org", "@omar:example.org"]
 
@@ -94,9 +95,12 @@ async def scenario(
                     others = set(re.findall(r"ZZU\d+Q", to_plain(delivered.out.text))) - {tag(i)}
                     assert not others, (user, delivered.out.text)
             # Relays of a user's words land only in threads of that user's handovers.
-            async with aiosqlite.connect(world.db_path) as db, db.execute(
-                "SELECT h.desk_thread, c.chat FROM handovers h JOIN chats c ON c.id = h.chat_id"
-            ) as cur:
+            async with (
+                aiosqlite.connect(world.db_path) as db,
+                db.execute(
+                    "SELECT h.desk_thread, c.chat FROM handovers h JOIN chats c ON c.id = h.chat_id"
+                ) as cur,
+            ):
                 owner = {thread: chat for thread, chat in await cur.fetchall()}
             for d in world.desk_posts():
                 if d.out.new_thread or d.thread is None:
