@@ -88,6 +88,9 @@ class Incoming:
     # when the configuration authorises staff by membership).
     desk_member: bool = False
     at: datetime | None = None
+    # Something that happened in the chat rather than a message: "shared_room"
+    # (a third person joined a one-to-one chat, so the bot stops relaying there).
+    event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,16 @@ async def _delete_all(turn: Turn, chat: ChatRecord) -> None:
     await turn.send(Outgoing(chat.ref, turn.t("delete_done", lang), lang))
 
 
+async def _shared_room(turn: Turn, chat: ChatRecord) -> None:
+    """A third person joined a one-to-one chat: say why the bot stops, and tell staff."""
+    lang = chat.language or turn.settings.default_language
+    current = await turn.tx.handovers.current(chat.id)
+    if current is not None:
+        text = turn.t("desk_shared_room", turn.settings.desk_language, number=current.id)
+        await handover.to_desk(turn, current, text)
+    await handover.to_user(turn, chat, turn.t("shared_room", lang))
+
+
 async def _choice(turn: Turn, chat: ChatRecord, payload: str) -> bool:
     """Handle a button; False when it is unknown or stale (state unchanged)."""
     lang = chat.language or turn.settings.default_language
@@ -168,6 +178,10 @@ async def handle(turn: Turn, msg: Incoming, decision: Decision | None) -> None:
         chat.language = decision.language
     lang = chat.language or turn.settings.default_language
     text = msg.text.strip()
+    if msg.event == "shared_room":
+        await _shared_room(turn, chat)
+        await tx.chats.save(chat)
+        return
     command = turn.brain.commands.parse(text) if text else None
     if msg.choice is not None:
         if not await _choice(turn, chat, msg.choice):

@@ -16,21 +16,25 @@ from bot.engine import Engine, utcnow
 from bot.knowledge import load
 from bot.messages import Attachment
 from bot.store.sqlite import Database
-from bot.transport import ConfigError, Transport
+from bot.transport import ConfigError, Texts, Transport
 from bot.watcher import Watcher
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30.0
 
 
-def build_transports(config: Config) -> dict[str, Transport]:
-    """Create one adapter per configured network (imported by name: the core imports none)."""
+def build_transports(config: Config, texts: Texts) -> dict[str, Transport]:
+    """Create one adapter per configured network (imported by name: the core imports none).
+
+    Each ``adapters.<network>`` module offers
+    ``create(section, desk_chat, data_dir, texts) -> Transport``.
+    """
     transports: dict[str, Transport] = {}
     desk = config.settings.desk
     for network, section in config.adapters.items():
         module = importlib.import_module(f"adapters.{network}")
         desk_chat = desk.chat if desk is not None and desk.network == network else None
-        transports[network] = module.create(section, desk_chat, config.data_dir / network)
+        transports[network] = module.create(section, desk_chat, config.data_dir / network, texts)
     return transports
 
 
@@ -50,10 +54,14 @@ async def run(config: Config, stop: asyncio.Event | None = None) -> int:
             f"{config.path}: no adapter configured; add a 'telegram:' or 'matrix:' section"
             " (see config.example.yaml), or try `python -m bot chat` for the terminal"
         )
-    transports = build_transports(config)
     knowledge = load(config.knowledge)
     log.info("knowledge: %d entries; preparing the matcher", len(knowledge.entries))
     holder = BrainHolder(await asyncio.to_thread(Brain.build, knowledge))
+
+    def texts(key: str, language: str) -> str:
+        return holder().knowledge.texts.get(key, language)
+
+    transports = build_transports(config, texts)
     db = Database(config.database)
     await db.open()
     courier = Courier(db, transports, utcnow, config.settings.desk)

@@ -10,6 +10,8 @@ from bot.messages import Attachment, Deletion, Incoming, Outgoing, Sent
 Inbox = Callable[[Incoming], Awaitable[None]]
 # Fetches an attachment from whichever network it came from (for relays across networks).
 Fetch = Callable[[Attachment], Awaitable[bytes]]
+# The bot's texts by key and language (e.g. command descriptions for a menu).
+Texts = Callable[[str, str], str]
 
 
 class ConfigError(Exception):

@@ -287,3 +287,14 @@ def _staff_msg(thread: str):  # type: ignore[no-untyped-def]
 async def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         replace(Settings(), desk=None).desk = DESK  # type: ignore[misc]
+
+
+async def test_a_third_person_in_a_newcomers_chat_is_explained_and_staff_are_told(world: World) -> None:
+    from bot.messages import Incoming, Sender
+
+    await ask_for_person(world, "@amal:example.org", network="matrix")
+    sender = Sender("matrix", "@amal:example.org", "@amal:example.org", "Amal")
+    await world.deliver(Incoming("ev-1", sender, event="shared_room"))
+    told = world.matrix.to("@amal:example.org")[-1].out
+    assert "third person" in told.text or "dritte Person" in told.text or told.language == "ar"
+    assert "#1" in world.desk_posts()[-1].out.text and "dritte Person" in world.desk_posts()[-1].out.text
