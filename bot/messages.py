@@ -82,6 +82,7 @@ class Incoming:
     # True when it arrived in the staff desk chat.
     desk: bool = False
     # Desk: the thread or forum topic it was written in, and the message it replies to.
+    # With event="redacted": the id of the message the user took back.
     thread: str | None = None
     reply_to: str | None = None
     # The adapter vouches that the sender is a member of the desk (used only
@@ -89,7 +90,8 @@ class Incoming:
     desk_member: bool = False
     at: datetime | None = None
     # Something that happened in the chat rather than a message: "shared_room"
-    # (a third person joined a one-to-one chat, so the bot stops relaying there).
+    # (a third person joined a one-to-one chat, so the bot stops relaying there),
+    # "redacted" (the user deleted one of their messages; the stored copy goes too).
     event: str | None = None
 
 

@@ -164,6 +164,11 @@ async def handle(turn: Turn, msg: Incoming, decision: Decision | None) -> None:
     """Handle one message from a newcomer inside the turn's transaction."""
     tx = turn.tx
     chat = await tx.chats.get(msg.sender.chat_ref)
+    if msg.event == "redacted":
+        # The user took a message back: forget our copy, say nothing.
+        if chat is not None and msg.reply_to:
+            await tx.chats.forget_message(chat.id, msg.reply_to)
+        return
     first = chat is None
     if chat is None:
         chat = await tx.chats.create(msg.sender.chat_ref, msg.sender.user, turn.now)
@@ -200,7 +205,13 @@ async def handle(turn: Turn, msg: Incoming, decision: Decision | None) -> None:
         )
     elif current is not None:
         await tx.chats.add_message(
-            chat.id, "in", msg.text, turn.now, handover_id=current.id, attachments=msg.attachments
+            chat.id,
+            "in",
+            msg.text,
+            turn.now,
+            handover_id=current.id,
+            attachments=msg.attachments,
+            source=msg.id,
         )
         await handover.relay_to_desk(
             turn, chat, current, msg.text, msg.attachments, msg.sender.name
@@ -212,7 +223,7 @@ async def handle(turn: Turn, msg: Incoming, decision: Decision | None) -> None:
     elif not text:
         await handover.to_user(turn, chat, turn.t("empty_message", lang))
     else:
-        await tx.chats.add_message(chat.id, "in", msg.text, turn.now)
+        await tx.chats.add_message(chat.id, "in", msg.text, turn.now, source=msg.id)
         pick = answering.picked(turn, chat, text)
         if pick is not None:
             await answering.answer_entry(turn, chat, pick)

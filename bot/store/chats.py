@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.messages import Attachment, ChatRef
+from bot.privacy import mask
 from bot.store.records import ChatRecord, MessageRecord, moment, stamp
 
 
@@ -81,14 +82,30 @@ class Chats:
         entry: str | None = None,
         author: str | None = None,
         attachments: tuple[Attachment, ...] = (),
+        source: str | None = None,
     ) -> None:
-        """Store one message of a conversation."""
+        """Store one message of a conversation (``source``: its id on the network)."""
         files = json.dumps([{"kind": a.kind, "name": a.name, "size": a.size} for a in attachments])
         await self.db.execute(
             "INSERT INTO messages (chat_id, handover_id, direction, author, text, entry,"
-            " attachments, at) VALUES (?,?,?,?,?,?,?,?)",
-            (chat_id, handover_id, direction, author, text, entry, files, stamp(now)),
+            " attachments, at, source) VALUES (?,?,?,?,?,?,?,?,?)",
+            (chat_id, handover_id, direction, author, text, entry, files, stamp(now), source),
         )
+
+    async def forget_message(self, chat_id: int, source: str) -> int:
+        """Delete a message the user took back, and its masked copy among unanswered questions."""
+        async with self.db.execute(
+            "SELECT text FROM messages WHERE chat_id = ? AND source = ?", (chat_id, source)
+        ) as cur:
+            texts = [str(row[0]) for row in await cur.fetchall()]
+        for text in texts:
+            await self.db.execute(
+                "DELETE FROM unanswered WHERE chat_id = ? AND text = ?", (chat_id, mask(text.strip()))
+            )
+        cur = await self.db.execute(
+            "DELETE FROM messages WHERE chat_id = ? AND source = ?", (chat_id, source)
+        )
+        return cur.rowcount
 
     async def recent(self, chat_id: int, limit: int) -> list[MessageRecord]:
         """Return the last ``limit`` messages of a chat, oldest first."""

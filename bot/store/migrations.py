@@ -109,6 +109,12 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: a newcomer's message remembers its network id, so taking it back
+    # (a Matrix redaction) can delete the stored copy
+    """
+    ALTER TABLE messages ADD COLUMN source TEXT;
+    CREATE INDEX messages_by_source ON messages (chat_id, source);
+    """,
 )
 
 
