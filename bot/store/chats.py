@@ -100,7 +100,8 @@ class Chats:
             texts = [str(row[0]) for row in await cur.fetchall()]
         for text in texts:
             await self.db.execute(
-                "DELETE FROM unanswered WHERE chat_id = ? AND text = ?", (chat_id, mask(text.strip()))
+                "DELETE FROM unanswered WHERE chat_id = ? AND text = ?",
+                (chat_id, mask(text.strip())),
             )
         cur = await self.db.execute(
             "DELETE FROM messages WHERE chat_id = ? AND source = ?", (chat_id, source)
