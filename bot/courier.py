@@ -110,7 +110,7 @@ class Courier:
         return ChatRef(to.network, moved) if moved else to
 
     async def _resolve(self, out: Outgoing, item: OutboxItem) -> Outgoing:
-        out = replace(out, to=self._route(out.to), txn=f"lotse-{item.id}")
+        out = replace(out, to=self._route(out.to), txn=out.txn or f"lotse-{item.id}")
         if item.handover_id is None or out.new_thread or self.desk is None:
             return out
         if out.to.network != self.desk.network:

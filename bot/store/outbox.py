@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
@@ -29,6 +31,11 @@ class Outbox:
     ) -> int:
         """Queue an action for delivery; it is sent after the transaction commits."""
         kind = "send" if isinstance(action, Outgoing) else "delete"
+        if isinstance(action, Outgoing) and not action.txn:
+            # Outbox row ids come back once the table is empty, so they cannot
+            # be transaction ids: Matrix would take a new message for a retry of
+            # an old one and post nothing.
+            action = replace(action, txn=f"lotse-{uuid.uuid4().hex}")
         cur = await self.db.execute(
             "INSERT INTO outbox (lane, chat_id, handover_id, kind, action, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
