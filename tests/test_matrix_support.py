@@ -1,0 +1,145 @@
+"""Harness for the Matrix adapter tests (no tests here): Lotse on a real Synapse.
+
+`Lotse` runs the real engine, SQLite store and courier with the real Matrix
+adapter (and a FakeTransport for Telegram), as `bot.runner.run` wires them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nio import Event, ReactionEvent, RoomMessage
+
+from adapters.matrix import MatrixTransport, create
+from bot.brain import Brain, BrainHolder
+from bot.courier import Courier
+from bot.engine import Engine
+from bot.messages import Attachment, ChatRef
+from bot.settings import Settings
+from bot.store.sqlite import Database
+from tests.fakes import FakeTransport
+from tests.synapse.admin import Account
+from tests.synapse.homeserver import Homeserver
+from tests.synapse.person import Person
+
+
+def section(server: Homeserver, account: Account, **extra: Any) -> dict[str, Any]:
+    """A `matrix:` config section for the bot account, password login."""
+    return {
+        "homeserver": server.base_url,
+        "user_id": account.user_id,
+        "password": account.password,
+        "device_id": "LOTSEBOT",
+        **extra,
+    }
+
+
+class Lotse:
+    """The bot as `python -m bot run` builds it, in this process, on a database file."""
+
+    def __init__(
+        self,
+        data: Path,
+        brain: Brain,
+        matrix: dict[str, Any],
+        settings: Settings | None = None,
+    ) -> None:
+        self.data = data
+        self.holder = BrainHolder(brain)
+        self.matrix_section = matrix
+        self.settings = settings or Settings()
+        self.telegram = FakeTransport("telegram")
+        self.matrix: MatrixTransport | None = None
+        self._courier_task: asyncio.Task[None] | None = None
+
+    def texts(self, key: str, language: str) -> str:
+        return self.holder().knowledge.texts.get(key, language)
+
+    @property
+    def desk_chat(self) -> str | None:
+        desk = self.settings.desk
+        return desk.chat if desk is not None and desk.network == "matrix" else None
+
+    async def start(self) -> Lotse:
+        self.matrix = create(self.matrix_section, self.desk_chat, self.data / "matrix", self.texts)
+        self.db = Database(self.data / "lotse.sqlite3")
+        await self.db.open()
+        transports = {"matrix": self.matrix, "telegram": self.telegram}
+        self.courier = Courier(self.db, transports, _utcnow, self.settings.desk, backoff=0.05)
+        self.engine = Engine(self.db, self.holder, self.settings, on_queued=self.courier.wake)
+        self.courier.on_unreachable = self.engine.user_unreachable
+
+        async def fetch(attachment: Attachment) -> bytes:
+            return await transports[attachment.network].fetch(attachment)
+
+        self._courier_task = asyncio.create_task(self.courier.run())
+        await self.telegram.start(self.engine.handle, fetch)
+        await self.matrix.start(self.engine.handle, fetch)
+        return self
+
+    async def stop(self) -> None:
+        if self.matrix is not None:
+            await self.matrix.stop()
+        if self._courier_task is not None:
+            self._courier_task.cancel()
+            await asyncio.gather(self._courier_task, return_exceptions=True)
+        await self.courier.stop()
+        self.engine.close()
+        await self.db.close()
+
+    async def settle(self, within: float = 15.0) -> None:
+        await asyncio.wait_for(self.courier.wait_idle(), within)
+
+    @property
+    def user_id(self) -> str:
+        return str(self.matrix_section["user_id"])
+
+    async def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        async with self.db.db.execute(sql, args) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+
+def _utcnow() -> Any:
+    from bot.engine import utcnow
+
+    return utcnow()
+
+
+def bot_says(bot_id: str, contains: str | None = None) -> Callable[[Event], bool]:
+    """A message from the bot (optionally containing some text)."""
+
+    def match(event: Event) -> bool:
+        if not isinstance(event, RoomMessage) or event.sender != bot_id:
+            return False
+        body = event.source.get("content", {}).get("body", "")
+        return contains is None or contains in body
+
+    return match
+
+
+def reaction_from(user_id: str) -> Callable[[Event], bool]:
+    """A reaction event from `user_id`."""
+    return lambda e: isinstance(e, ReactionEvent) and e.sender == user_id
+
+
+async def replies(
+    person: Person, room_id: str, bot_id: str, count: int, within: float = 15
+) -> list[str]:
+    """The bodies of the next `count` messages the bot sent into a room."""
+    bodies = []
+    for _ in range(count):
+        event = await person.next_message(room_id, bot_says(bot_id), within=within)
+        bodies.append(str(event.source["content"].get("body", "")))
+    return bodies
+
+
+def desk_settings(desk_room: str, *staff: Person, **extra: Any) -> Settings:
+    """Engine settings with the Matrix desk and these staff members."""
+    return Settings(
+        desk=ChatRef("matrix", desk_room),
+        staff=frozenset(f"matrix:{p.user_id}" for p in staff),
+        **extra,
+    )
