@@ -143,3 +143,84 @@ def desk_settings(desk_room: str, *staff: Person, **extra: Any) -> Settings:
         staff=frozenset(f"matrix:{p.user_id}" for p in staff),
         **extra,
     )
+
+
+def said(brain: Brain, key: str, language: str, **params: Any) -> str:
+    """A bot text as the newcomer reads it in a message body (plain text)."""
+    from bot.markdown import to_plain
+
+    return to_plain(brain.knowledge.texts.get(key, language, **params))
+
+
+async def quiet(person: Person, room_id: str, bot_id: str, seconds: float = 2.0) -> None:
+    """Assert that the bot says nothing in a room for a while."""
+    try:
+        event = await person.next_message(room_id, bot_says(bot_id), within=seconds)
+    except TimeoutError:
+        return
+    raise AssertionError(f"the bot said: {event.source['content'].get('body')!r}")
+
+
+async def eventually(check: Callable[[], Any], within: float = 10.0) -> None:
+    """Poll an async check until it returns true."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+MEGOLM = {"algorithm": "m.megolm.v1.aes-sha2"}
+
+
+async def create_desk(staff: Person, bot_id: str, encrypted: bool = True) -> str:
+    """A private staff room (encrypted by default) with the bot invited; returns its id."""
+    from nio import RoomCreateResponse
+
+    initial = [{"type": "m.room.encryption", "state_key": "", "content": MEGOLM}]
+    resp = await staff.client.room_create(
+        name="Integrationsteam", invite=[bot_id], initial_state=initial if encrypted else ()
+    )
+    assert isinstance(resp, RoomCreateResponse), resp
+    await staff.sync_until(lambda: resp.room_id in staff.client.rooms)
+    return str(resp.room_id)
+
+
+async def send_thread_image(person: Person, room_id: str, root: str, data: bytes) -> str:
+    """Post an image inside a thread (encrypted upload in encrypted rooms)."""
+    from nio import UploadResponse
+
+    from tests.synapse import media
+
+    encrypted = person.room(room_id).encrypted
+    upload, keys = await person.client.upload(
+        lambda _a, _b: data,
+        content_type="image/png",
+        filename="antwort.png",
+        encrypt=encrypted,
+        filesize=len(data),
+    )
+    assert isinstance(upload, UploadResponse), upload
+    content = media.image_content(upload.content_uri, keys, "image/png", "antwort.png", len(data))
+    content["m.relates_to"] = {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": root},
+    }
+    return await person.send(room_id, content)
+
+
+def in_thread(root: str) -> Callable[[Event], bool]:
+    """An event inside the thread rooted at `root`."""
+
+    def match(event: Event) -> bool:
+        relates = event.source.get("content", {}).get("m.relates_to") or {}
+        return relates.get("rel_type") == "m.thread" and relates.get("event_id") == root
+
+    return match
+
+
+def both(*checks: Callable[[Event], bool]) -> Callable[[Event], bool]:
+    """All checks hold."""
+    return lambda event: all(check(event) for check in checks)

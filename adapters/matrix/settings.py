@@ -14,7 +14,8 @@ Trust = Literal["tofu", "all"]
 TRUST_MODES: tuple[Trust, ...] = ("tofu", "all")
 KEYS = ("homeserver", "user_id", "password", "access_token", "device_id", "trust")
 _USER = re.compile(r"^@[^:\s]+:[^\s]+$")
-_ROOM = re.compile(r"^![^:\s]+:[^\s]+$")
+# Room version 12 ids have no server part ("!abc"); older ones do ("!abc:example.org").
+_ROOM = re.compile(r"^![^\s:]+(:[^\s]+)?$")
 _DEVICE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 DEFAULT_DEVICE = "LOTSEBOT"
 
