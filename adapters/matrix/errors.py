@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ from nio import ErrorResponse
 from bot.transport import DeliveryError, Rejected, RetryLater, TransientError, Unreachable
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 # When a 429 names no wait (neither retry_after_ms nor a Retry-After header).
 DEFAULT_RETRY_SECONDS = 5.0
 GONE = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_ROOM")
@@ -45,7 +47,9 @@ def failure(resp: ErrorResponse, what: str) -> DeliveryError:
     """The delivery error for a refused request (``what`` names it for the log, no content)."""
     code, http = resp.status_code, status(resp)
     if is_rate_limit(resp):
-        return RetryLater(retry_seconds(resp))
+        wait = retry_seconds(resp)
+        log.info("the homeserver asks the bot to slow down (%s); waiting %.1f s", what, wait)
+        return RetryLater(wait)
     if code in GONE or http in (403, 404):
         return Unreachable(f"{what}: {code or http}")
     if http is not None and (http >= 500 or http == 408):
