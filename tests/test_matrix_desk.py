@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nio import RoomEncryptedImage, RoomMessage
+from nio import RedactedEvent, RoomEncryptedImage, RoomMessage
 
 from bot.brain import Brain
 from tests.synapse.homeserver import Homeserver
@@ -100,5 +100,48 @@ async def test_a_full_handover_through_an_encrypted_desk_and_back(
         notes = await bot.rows("SELECT direction, text FROM messages WHERE direction != 'bot'")
         assert ("note", "ruft zurück") in notes
         assert ("staff", "Wir rufen Sie morgen um 10 Uhr an.") in notes
+    finally:
+        await bot.stop()
+
+
+async def test_delete_during_a_handover_erases_the_desk_thread(
+    synapse: Homeserver, matrix_users: Users, eval_brain: Brain, tmp_path: Path
+) -> None:
+    account = await matrix_users.account("lotse")
+    sara = await matrix_users.person("sara")
+    # As a moderator the bot may also redact staff replies in the thread.
+    desk = await create_desk(sara, account.user_id, encrypted=True, bot_level=50)
+    settings = desk_settings(desk, sara)
+    bot = await Lotse(tmp_path / "bot", eval_brain, section(synapse, account), settings).start()
+    try:
+        await sara.wait_for_member(desk, account.user_id)
+        newcomer = await matrix_users.person("newcomer")
+        room = await newcomer.create_dm(account.user_id, encrypted=True)
+        await newcomer.wait_for_member(room, account.user_id)
+        await newcomer.send_text(room, "/human")
+        await replies(newcomer, room, account.user_id, 1)
+        card = await sara.next_message(desk, bot_says(account.user_id, "#1"), within=15)
+        await newcomer.send_text(room, "Mein Name ist Amal, Aktenzeichen 4711")
+        relay = await sara.next_message(
+            desk, both(bot_says(account.user_id), in_thread(card.event_id))
+        )
+        reply = await sara.send_thread_reply(desk, card.event_id, "Hallo Amal!")
+        claimed = await sara.next_message(
+            desk, both(bot_says(account.user_id), in_thread(card.event_id))
+        )
+        await replies(newcomer, room, account.user_id, 2)  # claimed, then Sara's words
+
+        await newcomer.send_text(room, "/delete")
+        await replies(newcomer, room, account.user_id, 1)
+        await newcomer.send_text(room, "1")
+        deleted = said(eval_brain, "desk_user_deleted", "de", number=1)
+        await sara.next_message(desk, bot_says(account.user_id, deleted), within=15)
+        await bot.settle()
+
+        history = await sara.history(desk, limit=100)
+        ids = {card.event_id, relay.event_id, reply, claimed.event_id}
+        thread = [e for e in history if e.event_id in ids]
+        assert len(thread) == len(ids)  # the card, the newcomer's words, Sara's reply, claimed
+        assert all(isinstance(e, RedactedEvent) for e in thread), [type(e) for e in thread]
     finally:
         await bot.stop()

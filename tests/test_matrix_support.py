@@ -173,13 +173,20 @@ async def eventually(check: Callable[[], Any], within: float = 10.0) -> None:
 MEGOLM = {"algorithm": "m.megolm.v1.aes-sha2"}
 
 
-async def create_desk(staff: Person, bot_id: str, encrypted: bool = True) -> str:
+async def create_desk(
+    staff: Person, bot_id: str, encrypted: bool = True, bot_level: int | None = None
+) -> str:
     """A private staff room (encrypted by default) with the bot invited; returns its id."""
     from nio import RoomCreateResponse
 
     initial = [{"type": "m.room.encryption", "state_key": "", "content": MEGOLM}]
+    # Room version 12: the creator has unlimited power and must not be listed.
+    levels = {"users": {bot_id: bot_level}} if bot_level else None
     resp = await staff.client.room_create(
-        name="Integrationsteam", invite=[bot_id], initial_state=initial if encrypted else ()
+        name="Integrationsteam",
+        invite=[bot_id],
+        initial_state=initial if encrypted else (),
+        power_level_override=levels,
     )
     assert isinstance(resp, RoomCreateResponse), resp
     await staff.sync_until(lambda: resp.room_id in staff.client.rooms)
