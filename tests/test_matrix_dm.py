@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from nio import RedactedEvent, RoomMessage
+from nio import RedactedEvent, RoomCreateResponse, RoomMessage
 
 from bot.brain import Brain
 from tests.synapse.homeserver import Homeserver
@@ -92,16 +92,20 @@ async def test_only_one_to_one_rooms_and_a_third_person_stops_the_relay(
     friend = await matrix_users.person("friend")
     operator = await matrix_users.admin()
 
-    # A group invite: the bot looks, and leaves.
-    group = await newcomer.create_dm(lotse.user_id)
-    await newcomer.client.room_invite(group, friend.user_id)
-    await friend.accept_invite(group)
+    # Invited into a group (two people invited at once): the bot looks, and leaves.
+    created = await newcomer.client.room_create(invite=[lotse.user_id, friend.user_id])
+    assert isinstance(created, RoomCreateResponse), created
+    group = created.room_id
 
     room = await newcomer.create_dm(lotse.user_id, encrypted=True)
     await newcomer.wait_for_member(room, lotse.user_id)
     await newcomer.send_text(room, "Hallo")
     await replies(newcomer, room, lotse.user_id, 2)
-    assert (await operator.memberships(group))[lotse.user_id] == "leave"
+    async def left() -> bool:
+        return (await operator.memberships(group)).get(lotse.user_id) == "leave"
+
+    await eventually(left)
+    assert await lotse.rows("SELECT count(*) FROM chats WHERE chat = ?", group) == [(0,)]
 
     await newcomer.client.room_invite(room, friend.user_id)
     await friend.accept_invite(room)

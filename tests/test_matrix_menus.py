@@ -57,6 +57,10 @@ def test_reactions_pick_by_keycap_label_emoji_or_a_single_choice() -> None:
     assert menus.pick_reaction("$card", "✋") == "claim:4"
     assert menus.pick_reaction("$card", "👍") == "claim:4"
     assert menus.pick_reaction("$unknown", "👍") is None
+    person = (Choice("🙋 Mit einem Menschen sprechen", "human:5", "action"),)
+    menus.posted("!r", "$sorry", person, 1)
+    assert menus.pick_reaction("$sorry", "❤️") is None  # a DM's one choice needs its emoji
+    assert menus.pick_reaction("$sorry", "🙋") == "human:5"
     assert menus.pick_text("!desk", "1") is None  # the desk has no typed numbers
 
 

@@ -48,7 +48,8 @@ class Menus:
         # Lives inside the adapter state, so it is saved with it.
         self.data = data
         self.rooms: dict[str, dict[str, Any]] = data.setdefault("rooms", {})
-        self.events: dict[str, list[list[str]]] = data.setdefault("events", {})
+        # Sent event id -> its choices; "any" marks a desk card, where any reaction claims.
+        self.events: dict[str, dict[str, Any]] = data.setdefault("events", {})
 
     def first_number(self, room_id: str) -> int:
         """The number the next menu in this room starts with."""
@@ -74,7 +75,7 @@ class Menus:
             self.rooms[room_id] = {"items": items, "heard": False}
         else:
             menu["items"] = menu["items"][: start - 1] + items
-        self.events[event_id] = items
+        self.events[event_id] = {"items": items, "any": not numbered and len(items) == 1}
         while len(self.events) > EVENTS_KEPT:
             del self.events[next(iter(self.events))]
 
@@ -102,12 +103,13 @@ class Menus:
         """The payload a reaction on a sent menu stands for.
 
         A keycap picks by position, an emoji that starts a label picks that
-        label (👍 / 👎 for feedback), and any reaction picks the only choice of
-        a one-choice message (a desk card's claim).
+        label (👍 / 👎 for feedback), and on the desk any reaction picks the
+        only choice of a card (its claim). A newcomer's ❤️ picks nothing.
         """
-        items = self.events.get(event_id)
-        if not items:
+        entry = self.events.get(event_id)
+        if not entry:
             return None
+        items = entry["items"]
         key = reaction_key(key)
         keycaps = [reaction_key(k) for k in KEYCAPS]
         if key in keycaps and keycaps.index(key) < len(items):
@@ -115,7 +117,7 @@ class Menus:
         for payload, label in items:
             if lead_emoji(label) == key:
                 return payload
-        return items[0][0] if len(items) == 1 else None
+        return items[0][0] if entry["any"] else None
 
     def forget_room(self, room_id: str) -> None:
         """Drop a room's menu (the bot left it)."""

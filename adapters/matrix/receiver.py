@@ -129,23 +129,18 @@ class Receiver:
                 log.warning("Matrix key maintenance failed (%s); trying after the next sync", exc)
 
     async def _invited(self, room_id: str, invite_state: list[Any]) -> None:
-        inviter = next(
-            (
-                e.sender
-                for e in invite_state
-                if isinstance(e, InviteMemberEvent)
-                and e.state_key == self.client.user_id
-                and e.membership == "invite"
-            ),
-            None,
+        for_me = any(
+            isinstance(e, InviteMemberEvent)
+            and e.state_key == self.client.user_id
+            and e.membership == "invite"
+            for e in invite_state
         )
-        if inviter is None:
+        if not for_me:
             return
-        self.policy.accept_invite(room_id, inviter)
+        # Who else is in the room only shows after joining: see RoomPolicy.classify.
         resp = await self.client.join(room_id)
         if getattr(resp, "room_id", None) != room_id:
             log.warning("could not join a room the bot was invited to")
-            self.policy.forget(room_id)
 
     def _forget(self, room_id: str) -> None:
         self.policy.forget(room_id)

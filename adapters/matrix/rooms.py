@@ -53,11 +53,6 @@ class RoomPolicy:
         """The newcomer of an accepted one-to-one room."""
         return self.state.owners.get(room_id)
 
-    def accept_invite(self, room_id: str, inviter: str) -> None:
-        """Join on trust: who else is in the room only shows after joining."""
-        if not self.is_desk(room_id):
-            self.state.owners.setdefault(room_id, inviter)
-
     def third_person(self, room_id: str, user_id: str) -> bool:
         """Tell whether a joining user makes a one-to-one room shared."""
         owner = self.owner(room_id)
@@ -78,26 +73,19 @@ class RoomPolicy:
         present = joined(room) - {self.me}
         owner = self.owner(room.room_id)
         if owner is None:
-            # A room the bot is in without a record (e.g. the state file was
-            # lost): keep it only if it is still a one-to-one room.
-            if len(others) != 1 or len(present) != 1:
+            # Not a DM yet (just joined, or the state file was lost): only a
+            # room with exactly one other person, who has joined, becomes one.
+            if len(others) != 1 or others != present:
                 return Kind.LEAVE
-            self.state.owners[room.room_id] = next(iter(present))
-            owner = self.state.owners[room.room_id]
+            owner = self.state.owners[room.room_id] = next(iter(present))
         if room.room_id in self.state.shared:
             return Kind.SHARED
         if owner not in present:
-            # The newcomer left (or never joined): nobody to talk to.
+            # The newcomer left: nobody to talk to.
             return Kind.LEAVE
         if present - {owner}:
             return Kind.SHARED
-        if others - {owner} and not self._seen_dm(room.room_id):
-            # Invited as one of several: a group in the making, not a DM.
-            return Kind.LEAVE
         return Kind.DM
-
-    def _seen_dm(self, room_id: str) -> bool:
-        return room_id in self.state.last_ts
 
     def forget(self, room_id: str) -> None:
         """Forget a room the bot left."""
