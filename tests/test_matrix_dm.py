@@ -101,6 +101,7 @@ async def test_only_one_to_one_rooms_and_a_third_person_stops_the_relay(
     await newcomer.wait_for_member(room, lotse.user_id)
     await newcomer.send_text(room, "Hallo")
     await replies(newcomer, room, lotse.user_id, 2)
+
     async def left() -> bool:
         return (await operator.memberships(group)).get(lotse.user_id) == "leave"
 
