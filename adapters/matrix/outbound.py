@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from nio import AsyncClient, MatrixRoom, RoomSendResponse
+from nio import AsyncClient, MatrixRoom, RoomSendResponse, SendRetryError
+from nio.exceptions import EncryptionError, LocalProtocolError, OlmUnverifiedDeviceError
 
 from bot.messages import Attachment, Deletion, Outgoing, Sent
 from bot.transport import DeliveryError, Fetch, Rejected, TransientError, Unreachable
@@ -78,19 +79,38 @@ class Poster:
             )
         else:
             async with self.crypto:
-                self.trust.prepare(self.client, room)
-                resp = await call(
-                    self.client.room_send(
-                        room.room_id,
-                        "m.room.message",
-                        content,
-                        tx_id=tx_id,
-                        ignore_unverified_devices=self.trust.ignore_unverified,
-                    ),
-                    "send",
-                )
+                resp = await self._encrypted(room, content, tx_id)
         assert isinstance(resp, RoomSendResponse)
         return str(resp.event_id)
+
+    async def _encrypted(self, room: MatrixRoom, content: dict[str, Any], tx_id: str) -> Any:
+        try:
+            return await self._encrypt_and_send(room, content, tx_id)
+        except OlmUnverifiedDeviceError:
+            pass  # a device appeared while sending: judge it and try once more
+        try:
+            return await self._encrypt_and_send(room, content, tx_id)
+        except OlmUnverifiedDeviceError:
+            raise TransientError("a new device could not be judged yet") from None
+
+    async def _encrypt_and_send(self, room: MatrixRoom, content: dict[str, Any], tx_id: str) -> Any:
+        if self.client.should_query_keys:
+            # Learn new devices first, so the trust mode can judge them.
+            await call(self.client.keys_query(), "keys query")
+        self.trust.prepare(self.client, room)
+        try:
+            return await call(
+                self.client.room_send(
+                    room.room_id,
+                    "m.room.message",
+                    content,
+                    tx_id=tx_id,
+                    ignore_unverified_devices=self.trust.ignore_unverified,
+                ),
+                "send",
+            )
+        except (EncryptionError, LocalProtocolError, SendRetryError) as exc:
+            raise TransientError(f"encrypting failed: {type(exc).__name__}") from None
 
     async def react(self, room_id: str, event_id: str, key: str, tx_id: str) -> str:
         """Add a reaction (never encrypted: nio sends reactions in the clear)."""

@@ -92,7 +92,7 @@ class Receiver:
                     # answers each event once).
                     log.exception("handling a Matrix sync batch failed")
             else:
-                log.warning("Matrix sync failed (%s)", resp.status_code)
+                log.warning("Matrix sync failed (%s)", resp.status_code or resp.message)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 
@@ -106,7 +106,11 @@ class Receiver:
         rooms = [
             self._room(room_id, info.timeline.events) for room_id, info in resp.rooms.join.items()
         ]
-        await asyncio.gather(*rooms)
+        # Rooms are handled side by side; a failure in one lets the others finish
+        # before the batch is given up (and comes again).
+        for outcome in await asyncio.gather(*rooms, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
         await self._retry_pending()
         self.state.sync_token = resp.next_batch
         self.save()
