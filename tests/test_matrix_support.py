@@ -16,10 +16,11 @@ from nio import Event, ReactionEvent, RoomMessage
 from adapters.matrix import MatrixTransport, create
 from bot.brain import Brain, BrainHolder
 from bot.courier import Courier
-from bot.engine import Engine
+from bot.engine import Engine, utcnow
 from bot.messages import Attachment, ChatRef
 from bot.settings import Settings
 from bot.store.sqlite import Database
+from bot.transport import Transport
 from tests.fakes import FakeTransport
 from tests.synapse.admin import Account
 from tests.synapse.homeserver import Homeserver
@@ -67,8 +68,8 @@ class Lotse:
         self.matrix = create(self.matrix_section, self.desk_chat, self.data / "matrix", self.texts)
         self.db = Database(self.data / "lotse.sqlite3")
         await self.db.open()
-        transports = {"matrix": self.matrix, "telegram": self.telegram}
-        self.courier = Courier(self.db, transports, _utcnow, self.settings.desk, backoff=0.05)
+        transports: dict[str, Transport] = {"matrix": self.matrix, "telegram": self.telegram}
+        self.courier = Courier(self.db, transports, utcnow, self.settings.desk, backoff=0.05)
         self.engine = Engine(self.db, self.holder, self.settings, on_queued=self.courier.wake)
         self.courier.on_unreachable = self.engine.user_unreachable
 
@@ -100,12 +101,6 @@ class Lotse:
     async def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         async with self.db.db.execute(sql, args) as cur:
             return [tuple(r) for r in await cur.fetchall()]
-
-
-def _utcnow() -> Any:
-    from bot.engine import utcnow
-
-    return utcnow()
 
 
 def bot_says(bot_id: str, contains: str | None = None) -> Callable[[Event], bool]:
