@@ -229,3 +229,24 @@ async def test_the_same_transaction_posts_once_also_after_a_restart(
         assert await leftovers(newcomer, room) == []
     finally:
         await bot.stop()
+
+
+async def test_a_first_start_answers_no_backlog(
+    synapse: Homeserver, matrix_users: Users, eval_brain: Brain, tmp_path: Path
+) -> None:
+    account = await matrix_users.account("lotse")
+    newcomer = await matrix_users.person("newcomer")
+    # Written before the bot ever ran: the invite waits, and so does this.
+    room = await newcomer.create_dm(account.user_id)
+    await newcomer.send_text(room, "Wo ist die Ausländerbehörde?")
+    bot = await Lotse(tmp_path / "bot", eval_brain, section(synapse, account)).start()
+    try:
+        await newcomer.wait_for_member(room, account.user_id)
+        await newcomer.send_text(room, "Hallo")
+        _welcome, regions = await replies(newcomer, room, account.user_id, 2)
+        assert regions.split("\n")[-1].startswith("16. ")
+        assert await leftovers(newcomer, room) == []
+        stored = await bot.rows("SELECT text FROM messages WHERE direction = 'in'")
+        assert stored == [("Hallo",)]
+    finally:
+        await bot.stop()
