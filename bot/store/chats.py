@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.messages import Attachment, ChatRef
+from bot.store.query import fetch_all, fetch_one
 from bot.store.records import ChatRecord, MessageRecord, moment, stamp
 
 
@@ -19,16 +20,16 @@ class Chats:
 
     async def get(self, ref: ChatRef) -> ChatRecord | None:
         """Return the chat on ``ref``, if the bot knows it."""
-        async with self.db.execute(
-            "SELECT * FROM chats WHERE network = ? AND chat = ?", (ref.network, ref.chat)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.db,
+            "SELECT * FROM chats WHERE network = ? AND chat = ?",
+            (ref.network, ref.chat),
+        )
         return ChatRecord.from_row(row) if row else None
 
     async def by_id(self, chat_id: int) -> ChatRecord | None:
         """Return the chat with this id."""
-        async with self.db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.db, "SELECT * FROM chats WHERE id = ?", (chat_id,))
         return ChatRecord.from_row(row) if row else None
 
     async def create(self, ref: ChatRef, user: str, now: datetime) -> ChatRecord:
@@ -92,12 +93,12 @@ class Chats:
 
     async def recent(self, chat_id: int, limit: int) -> list[MessageRecord]:
         """Return the last ``limit`` messages of a chat, oldest first."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT direction, text, at, entry, author FROM messages WHERE chat_id = ?"
             " ORDER BY id DESC LIMIT ?",
             (chat_id, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             MessageRecord(r["direction"], r["text"], moment(r["at"]), r["entry"], r["author"])  # type: ignore[arg-type]
             for r in reversed(list(rows))
