@@ -29,7 +29,7 @@ def _limit_blas_threads() -> None:
 
 
 def shared_embedder() -> Embedder | None:
-    """Return the process's one model, loading it on first use; None (said once) if it cannot run."""
+    """Return the process's one model, loaded on first use; None (said once) if it cannot run."""
     global _embedder, _unavailable
     with _lock:
         if _embedder is None and _unavailable is None:

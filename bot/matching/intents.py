@@ -37,9 +37,7 @@ def examples(intents: Mapping[str, Mapping[str, tuple[str, ...]]]) -> Examples:
         for lang, texts in by_lang.items()
         for text in texts
     ]
-    return Examples(
-        tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows)
-    )
+    return Examples(tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows))
 
 
 class IntentModel:

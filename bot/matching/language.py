@@ -81,12 +81,12 @@ class LanguageIdentifier:
                 for token in tokens(word):
                     self._hints.setdefault(token, set()).add(lang)
 
-    def _hinted(self, words: list[str], allowed: tuple[str, ...]) -> Counter[str]:
-        votes: Counter[str] = Counter()
+    def _hinted(self, words: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
+        votes: dict[str, float] = {}
         for word in words:
             langs = self._hints.get(word, set()) & set(allowed)
             for lang in langs:
-                votes[lang] += 1.0 / len(langs)
+                votes[lang] = votes.get(lang, 0.0) + 1.0 / len(langs)
         return votes
 
     def identify(self, text: str) -> Guess:
@@ -128,7 +128,7 @@ class LanguageIdentifier:
         best = sorted(((v / total, k) for k, v in scores.items()), reverse=True)
         conf, lang = best[0]
         certain = conf >= SURE or (len(words) >= LONG_WORDS and conf >= SURE_LONG)
-        if votes and votes.most_common(1)[0][0] == lang:
+        if votes and max(votes, key=lambda k: votes[k]) == lang:
             certain = True
         return Guess(lang, certain, tuple((k, round(v, 4)) for v, k in best[:3]))
 

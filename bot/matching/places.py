@@ -71,9 +71,7 @@ class PlaceFinder:
                     self._inside.append((keys, rid))
         inside_keys = {k for k, _ in self._inside}
         self._outside = [
-            (keys, name)
-            for name in elsewhere
-            if (keys := _keys(name)) and keys not in inside_keys
+            (keys, name) for name in elsewhere if (keys := _keys(name)) and keys not in inside_keys
         ]
 
     @staticmethod

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.matching.embedder import Embedder, Progress
-from bot.matching.passages import KINDS, Passage
+from bot.matching.passages import Passage
+
+# Keyword lists embed poorly (a bag of terms reads like any query); BM25 has them.
+SCORED = ("title", "question", "answer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +30,14 @@ def background(vectors: np.ndarray, probes: np.ndarray) -> float:
 
 
 class DenseIndex:
-    """Passage vectors grouped by entry, with a chance level per passage kind.
+    """Passage vectors by kind, grouped by entry, each kind with its chance level.
 
     Question-to-question cosines run higher than question-to-answer ones for
     any pair of texts; subtracting each kind's chance level (measured with
     probe texts that are about nothing in the base) puts them on one scale.
+    An entry scores the mean over its kinds of its best passage of that kind:
+    one lucky passage among dozens (twelve languages, long pages) must agree
+    with the entry's title and questions to win.
     """
 
     def __init__(
@@ -41,22 +47,27 @@ class DenseIndex:
         n_entries: int,
         probes: np.ndarray,
     ) -> None:
-        order = sorted(range(len(passages)), key=lambda i: passages[i].row)
-        self.rows = np.array([passages[i].row for i in order], dtype=np.int64)
-        self.vectors = np.ascontiguousarray(vectors[order], dtype=np.float32)
-        kinds = np.array([KINDS.index(passages[i].kind) for i in order], dtype=np.int64)
-        self.chance = {
-            kind: background(self.vectors[kinds == k], probes) for k, kind in enumerate(KINDS)
-        }
-        self.offset = np.array([self.chance[KINDS[k]] for k in kinds], dtype=np.float32)
         self.n_entries = n_entries
-        # reduceat needs each entry's first passage; entries without any
-        # passage (impossible for valid entries) would break it, so map them.
-        self.has = np.zeros(n_entries, dtype=bool)
-        self.has[self.rows] = True
-        present = np.flatnonzero(self.has)
-        self.starts = np.searchsorted(self.rows, present)
-        self.present = present
+        self.kinds: list[_KindIndex] = []
+        self.chance: dict[str, float] = {}
+        for kind in SCORED:
+            idx = sorted(
+                (i for i, p in enumerate(passages) if p.kind == kind), key=lambda i: passages[i].row
+            )
+            if not idx:
+                continue
+            part = _KindIndex(
+                np.array([passages[i].row for i in idx], dtype=np.int64),
+                np.ascontiguousarray(vectors[idx], dtype=np.float32),
+            )
+            self.chance[kind] = background(part.vectors, probes)
+            part.chance = self.chance[kind]
+            self.kinds.append(part)
+
+    @property
+    def size(self) -> int:
+        """Number of passage vectors."""
+        return sum(len(k.rows) for k in self.kinds)
 
     @classmethod
     def build(
@@ -67,7 +78,8 @@ class DenseIndex:
         probes: np.ndarray,
         progress: Progress | None = None,
     ) -> DenseIndex:
-        """Embed (or read from the cache) every passage and build the index."""
+        """Embed (or read from the cache) every scored passage and build the index."""
+        passages = [p for p in passages if p.kind in SCORED]
         vectors = np.zeros((len(passages), probes.shape[1]), dtype=np.float32)
         for role in ("query", "passage"):
             idx = [i for i, p in enumerate(passages) if p.role == role]
@@ -76,15 +88,26 @@ class DenseIndex:
         return cls(passages, vectors, n_entries, probes)
 
     def search(self, query: np.ndarray) -> DenseHits:
-        """Score every entry by its best passage."""
-        scores = np.full(self.n_entries, -1.0, dtype=np.float32)
+        """Score every entry by the mean over kinds of its best passage of each kind."""
+        total = np.zeros(self.n_entries, dtype=np.float32)
+        count = np.zeros(self.n_entries, dtype=np.float32)
         cosine = np.full(self.n_entries, -1.0, dtype=np.float32)
-        if len(self.rows) == 0:
-            return DenseHits(scores, cosine)
-        sims = self.vectors @ query
-        adjusted = sims - self.offset
-        best = np.maximum.reduceat(adjusted, self.starts)
-        scores[self.present] = best
-        # The raw cosine of the passage that won, for the off-topic floor.
-        cosine[self.present] = np.maximum.reduceat(sims, self.starts)
+        for part in self.kinds:
+            sims = part.vectors @ query
+            best = np.maximum.reduceat(sims, part.starts)
+            total[part.present] += best - part.chance
+            count[part.present] += 1
+            np.maximum.at(cosine, part.present, best)
+        scores = np.where(count > 0, total / np.maximum(count, 1), -1.0).astype(np.float32)
         return DenseHits(scores, cosine)
+
+
+class _KindIndex:
+    """The passages of one kind: vectors sorted by entry row."""
+
+    def __init__(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        self.rows = rows
+        self.vectors = vectors
+        self.chance = 0.0
+        self.present = np.unique(rows)
+        self.starts = np.searchsorted(rows, self.present)

@@ -18,7 +18,7 @@ ENV = "LOTSE_CACHE_DIR"
 
 
 def cache_dir() -> Path:
-    """Where Lotse keeps caches: ``$LOTSE_CACHE_DIR``, else ``$XDG_CACHE_HOME/lotse``, else ``~/.cache/lotse``."""
+    """Cache folder: ``$LOTSE_CACHE_DIR``, else ``$XDG_CACHE_HOME/lotse`` or ``~/.cache/lotse``."""
     explicit = os.environ.get(ENV)
     if explicit:
         return Path(explicit)
