@@ -23,6 +23,10 @@ _SCRIPT_LANGS = {
     "CYRILLIC": ("uk", "ru"),
     "LATIN": ("de", "en", "tr", "ku", "so", "fr"),
 }
+# Share of letters in a non-Latin script that decides the script.
+_FOREIGN_SHARE = 0.25
+# With German office words left out, this many words still tell the language.
+_MIN_REST = 3
 # A guess this sure, from this many words, is taken without asking.
 SURE = 0.9
 SURE_LONG = 0.6
@@ -60,7 +64,11 @@ class LanguageIdentifier:
     two-word messages a word list beats character statistics.
     """
 
-    def __init__(self, hints: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        hints: Mapping[str, Iterable[str]] | None = None,
+        loanwords: Iterable[str] = (),
+    ) -> None:
         from py3langid.langid import MODEL_FILE
         from py3langid.langid import LanguageIdentifier as _Langid
 
@@ -75,6 +83,9 @@ class LanguageIdentifier:
         # The model keeps no per-call state, but set_languages swaps arrays:
         # guard anyway so worker threads never see a half-set model.
         self._lock = threading.Lock()
+        # German office words ("Jobcenter", "Duldung") inside Turkish or
+        # Somali text pull n-gram statistics towards German.
+        self._loanwords = frozenset(loanwords)
         self._hints: dict[str, set[str]] = {}
         for lang, words in (hints or {}).items():
             for word in words:
@@ -95,6 +106,11 @@ class LanguageIdentifier:
         if not counts:
             return Guess(None, False)
         script = counts.most_common(1)[0][0]
+        others = [(n, s) for s, n in counts.items() if s != "LATIN"]
+        if script == "LATIN" and others and max(others)[0] >= _FOREIGN_SHARE * counts.total():
+            # German office words are written in Latin letters inside Arabic,
+            # Cyrillic or Ethiopic text; the other script tells the language.
+            script = max(others)[1]
         letters = set(text.lower())
         if script == "ETHIOPIC":
             return Guess("ti", True, (("ti", 1.0),))
@@ -109,8 +125,13 @@ class LanguageIdentifier:
             if uk != ru:
                 lang = "uk" if uk else "ru"
                 return Guess(lang, True, ((lang, 1.0),))
+        sample = text
+        if script == "LATIN" and self._loanwords:
+            rest = [w for w in text.split() if not set(tokens(w)) & self._loanwords]
+            if len(rest) >= _MIN_REST and len(rest) < len(text.split()):
+                sample = " ".join(rest)
         with self._lock:
-            ranked = self._models[allowed].rank(text)
+            ranked = self._models[allowed].rank(sample)
         scores = dict(ranked)
         if script == "LATIN":
             # Dotless i and soft g are Turkish only; ê î û are Kurmanji, not Turkish.

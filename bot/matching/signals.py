@@ -15,6 +15,8 @@ from bot.matching.places import Mentions, PlaceFinder
 # Without a chosen or recognisable language, the bot speaks German (it is the
 # language every entry has) and asks the user to choose.
 DEFAULT_LANGUAGE = "de"
+# German title and keyword words this long are office words, not just German.
+LOANWORD_MIN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,13 @@ class Reader:
             for lang, texts in by_lang.items():
                 if supported(lang):
                     hints.setdefault(lang, []).extend(texts)
-        self.languages = LanguageIdentifier(hints)
+        loanwords = {
+            t
+            for e in knowledge.entries
+            for t in tokens(" ".join([e.title.get("de", ""), *e.keywords.get("de", ())]))
+            if len(t) >= LOANWORD_MIN
+        }
+        self.languages = LanguageIdentifier(hints, loanwords)
         self.places = PlaceFinder(knowledge.regions)
         self.entry_regions = np.array([e.region or "" for e in knowledge.entries], dtype=object)
 
