@@ -29,12 +29,17 @@ LEXICAL_MIN_FOUND = 0.1
 # on the other half.
 # Above-chance cosine (see DenseIndex) an entry needs to be answered.
 ANSWER_MIN = 0.06
+# Across languages (the entry has no text in the message's language) cosines
+# run lower; the dev fixture, translated into every language, cannot show by
+# how much, so this floor comes from the purpose-built German/English test
+# base, not from dev lines. The off-topic examples still guard it.
+CROSS_ANSWER_MIN = 0.03
 # Share of the message's information found in one entry's words that makes
 # it answerable on words alone (a German office word inside any language).
 LEXICAL_ANSWER = 0.6
 # An intent wins over the best entry by this much above-chance cosine.
-HANDOVER_MIN = 0.10
-HANDOVER_MARGIN = 0.0
+HANDOVER_MIN = 0.12
+HANDOVER_MARGIN = 0.02
 OFFTOPIC_MARGIN = 0.02
 SMALLTALK_MIN = 0.09
 SMALLTALK_MARGIN = 0.0
@@ -148,9 +153,12 @@ class HybridMatcher:
             return make("smalltalk", talk[0], intent=talk[1])
         if best is None or (offtopic > d1 + OFFTOPIC_MARGIN and not strong_words):
             return make("none", max(offtopic, 0.0), cands=ids)
-        if d1 < ANSWER_MIN and not strong_words:
-            return make("none", d1, cands=ids)
         entry = self.knowledge.entries[best]
+        # Gibberish has no certain language: it never gets the lower floor.
+        cross = certain and lang not in entry.answer
+        floor = CROSS_ANSWER_MIN if cross else ANSWER_MIN
+        if d1 < floor and not strong_words:
+            return make("none", d1, cands=ids)
         if r.places.elsewhere and entry.region is not None:
             # The message is about a place the base does not cover.
             return make("none", d1, cands=ids)

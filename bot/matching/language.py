@@ -23,8 +23,8 @@ _SCRIPT_LANGS = {
     "CYRILLIC": ("uk", "ru"),
     "LATIN": ("de", "en", "tr", "ku", "so", "fr"),
 }
-# Share of letters in a non-Latin script that decides the script.
-_FOREIGN_SHARE = 0.25
+# Letters in a non-Latin script that decide the script (one short word's worth).
+_FOREIGN_LETTERS = 3
 # With German office words left out, this many words still tell the language.
 _MIN_REST = 3
 # A guess this sure, from this many words, is taken without asking.
@@ -107,7 +107,7 @@ class LanguageIdentifier:
             return Guess(None, False)
         script = counts.most_common(1)[0][0]
         others = [(n, s) for s, n in counts.items() if s != "LATIN"]
-        if script == "LATIN" and others and max(others)[0] >= _FOREIGN_SHARE * counts.total():
+        if script == "LATIN" and others and max(others)[0] >= _FOREIGN_LETTERS:
             # German office words are written in Latin letters inside Arabic,
             # Cyrillic or Ethiopic text; the other script tells the language.
             script = max(others)[1]
@@ -149,8 +149,11 @@ class LanguageIdentifier:
         best = sorted(((v / total, k) for k, v in scores.items()), reverse=True)
         conf, lang = best[0]
         certain = conf >= SURE or (len(words) >= LONG_WORDS and conf >= SURE_LONG)
-        if votes and max(votes, key=lambda k: votes[k]) == lang:
-            certain = True
+        ranked_votes = sorted(votes.values(), reverse=True)
+        if ranked_votes and votes.get(lang) == ranked_votes[0]:
+            # A word only one language uses ("merhaba") settles it; a word
+            # several share ("ok") does not.
+            certain = certain or len(ranked_votes) == 1 or ranked_votes[0] > ranked_votes[1]
         return Guess(lang, certain, tuple((k, round(v, 4)) for v, k in best[:3]))
 
 

@@ -65,10 +65,12 @@ class PlaceFinder:
             names = {*region.places, *region.names.values(), rid.replace("-", " ")}
             for name in names:
                 keys = _keys(name)
-                # Generic words of region names ("Kreis", "Stadt") alone say nothing.
-                keys = tuple(k for k in keys if k not in _GENERIC)
-                if keys:
-                    self._inside.append((keys, rid))
+                # "Kreis Offenbach" is also named as plain "Offenbach"; the
+                # generic words alone ("Kreis", "Stadt") name nothing.
+                short = tuple(k for k in keys if k not in _GENERIC)
+                for variant in {keys, short}:
+                    if variant and any(k not in _GENERIC for k in variant):
+                        self._inside.append((variant, rid))
         inside_keys = {k for k, _ in self._inside}
         self._outside = [
             (keys, name) for name in elsewhere if (keys := _keys(name)) and keys not in inside_keys
