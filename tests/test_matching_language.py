@@ -50,7 +50,7 @@ def test_questions_in_each_language(reader: Reader, text: str, lang: str) -> Non
         ("Teşekkürler", "tr"),
         ("Spas", "ku"),
         ("የቐንየለይ", "ti"),
-        ("Mahadsanid", "so"),
+        ("Mahadsanid walaal", "so"),
         ("Merci beaucoup", "fr"),
     ],
 )

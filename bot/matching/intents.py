@@ -12,7 +12,7 @@ from bot.matching.normalize import tokens
 
 HANDOVER = "handover"
 OFFTOPIC = "offtopic"
-# Intents that are neither of those are smalltalk kinds (greeting, thanks, bye).
+# Intents that are neither of those are smalltalk kinds (greeting, thanks and bye).
 NOT_SMALLTALK = frozenset({HANDOVER, OFFTOPIC})
 # A word this close in spelling to a smalltalk word counts as it ("tanks", "danje").
 _WORD_FUZZ = 80.0
