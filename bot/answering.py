@@ -43,7 +43,7 @@ async def answer_entry(
     await handover.to_user(turn, chat, text, choices=tuple(choices))
     title = reply.title(turn.knowledge, entry_id, turn.settings.desk_language)
     await turn.tx.chats.add_message(chat.id, "bot", title, turn.now, entry=entry_id)
-    await turn.tx.stats.bump(turn.now.date(), "answered", entry_id)
+    turn.count("answered", entry_id)
     if entry.handover == "always":
         reason = turn.t("reason_entry", turn.settings.desk_language, title=title)
         await handover.open_handover(turn, chat, reason)
@@ -69,7 +69,7 @@ async def _clarify(turn: Turn, chat: ChatRecord, candidates: tuple[str, ...]) ->
 async def _not_understood(turn: Turn, chat: ChatRecord, text: str) -> None:
     lang = chat.language or turn.settings.default_language
     await turn.tx.stats.unanswered(chat.id, mask(text), lang, chat.region, turn.now)
-    await turn.tx.stats.bump(turn.now.date(), "unanswered", lang)
+    turn.count("unanswered", lang)
     chat.misses += 1
     if chat.misses >= 2:
         chat.misses = 0
@@ -108,7 +108,7 @@ async def answer_question(turn: Turn, chat: ChatRecord, text: str, decision: Dec
     """Act on the matcher's decision for a newcomer's question."""
     lang = chat.language or turn.settings.default_language
     note = turn.t("too_long", lang) if len(text) > turn.settings.max_match_chars else None
-    await turn.tx.stats.bump(turn.now.date(), "questions", lang)
+    turn.count("questions", lang)
     if decision.action == "answer" and decision.entry in turn.knowledge.by_id:
         chat.misses = 0
         await answer_entry(turn, chat, decision.entry, note)

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 60.0
+# "Look until the lane is empty" (a sweep does not know how many items there are).
+SWEEP = 1 << 30
 
 
 class GaveUp(Exception):
@@ -45,35 +47,39 @@ class Courier:
         # Called with a newcomer's chat that cannot be reached any more.
         self.on_unreachable = on_unreachable
         self._wake = asyncio.Event()
+        # Items announced per lane and not yet looked at: a worker only asks
+        # the database for more when something was announced (fewer queries).
+        self._announced: dict[str, int] = {}
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._moved: dict[str, str] = {}
 
-    def wake(self) -> None:
-        """Tell the courier there may be something new in the outbox."""
-        self._wake.set()
+    def wake(self, lanes: Mapping[str, int] | None = None) -> None:
+        """Announce new items (how many per lane), or with None: look at the whole outbox."""
+        if lanes is None:
+            self._wake.set()
+            return
+        for lane, count in lanes.items():
+            self._announced[lane] = self._announced.get(lane, 0) + count
+            self._start(lane)
+
+    def _start(self, lane: str) -> None:
+        if lane not in self._busy:
+            self._busy.add(lane)
+            task = asyncio.create_task(self._lane(lane), name=f"courier:{lane}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def run(self) -> None:
-        """Deliver until cancelled."""
+        """Deliver until cancelled; sweeps the whole outbox at start and when asked."""
         async with self.db.transaction() as tx:
             self._moved.update(await tx.stats.moved())
         while True:
             self._wake.clear()
-            await self._dispatch()
+            async with self.db.read() as tx:
+                lanes = await tx.outbox.lanes()
+            self.wake({lane: SWEEP for lane in lanes})
             await self._wake.wait()
-
-    async def _dispatch(self) -> None:
-        async with self.db.transaction() as tx:
-            items = await tx.outbox.pending()
-        lanes: dict[str, list[OutboxItem]] = {}
-        for item in items:
-            lanes.setdefault(item.lane, []).append(item)
-        for lane, queued in lanes.items():
-            if lane not in self._busy:
-                self._busy.add(lane)
-                task = asyncio.create_task(self._lane(lane, queued), name=f"courier:{lane}")
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
         """Cancel sends under way; what was not sent stays in the outbox for the next start."""
@@ -81,10 +87,20 @@ class Courier:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _lane(self, lane: str, items: list[OutboxItem]) -> None:
+    async def _lane(self, lane: str) -> None:
+        last = 0
         try:
-            for item in items:
+            while (expected := self._announced.get(lane, 0)) > 0:
+                # Read each item fresh: a /delete may have removed queued ones.
+                async with self.db.read() as tx:
+                    item = await tx.outbox.next_in_lane(lane, last)
+                if item is None:
+                    # Nothing (left) there; keep what was announced meanwhile.
+                    self._announced[lane] -= expected
+                    continue
                 await self._deliver(item)
+                last = item.id
+                self._announced[lane] = max(0, self._announced[lane] - 1)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -92,14 +108,17 @@ class Courier:
             await asyncio.sleep(self.backoff)
         finally:
             self._busy.discard(lane)
-            self.wake()
+            if self._announced.get(lane, 0) > 0:
+                self._start(lane)  # announced while this worker was finishing
+            else:
+                self._announced.pop(lane, None)
 
     async def wait_idle(self) -> None:
         """Wait until the outbox is empty and no send is under way (wrap in a timeout)."""
         while True:
             self.wake()
             await asyncio.sleep(0)
-            async with self.db.transaction() as tx:
+            async with self.db.read() as tx:
                 left = await tx.outbox.pending(limit=1)
             if not left and not self._busy:
                 return
@@ -115,7 +134,7 @@ class Courier:
             return out
         if out.to.network != self.desk.network:
             return out
-        async with self.db.transaction() as tx:
+        async with self.db.read() as tx:
             h = await tx.handovers.get(item.handover_id)
         if h is None or out.to.chat != self._route(h.desk).chat:
             return out
@@ -124,9 +143,6 @@ class Courier:
         )
 
     async def _deliver(self, item: OutboxItem) -> None:
-        async with self.db.transaction() as tx:
-            if not await tx.outbox.exists(item.id):
-                return  # removed meanwhile (the user erased their data)
         action = messages.load(item.action)
         transport = self.transports.get(action.to.network)
         if transport is None:
@@ -186,7 +202,9 @@ class Courier:
 
     async def _sent(self, item: OutboxItem, out: Outgoing, sent: Sent) -> None:
         kind = "desk" if self.desk is not None and out.to.network == self.desk.network else "user"
-        async with self.db.transaction() as tx:
+        # Not one transaction, to save round trips: the item is forgotten first,
+        # so a crash in between can cost the bookkeeping, never a second send.
+        async with self.db.read() as tx:
             await tx.outbox.done(item.id)
             now = self.clock()
             for message_id in (sent.message_id, *sent.extra_ids):

@@ -37,7 +37,7 @@ class Engine:
         brain: Callable[[], Brain],
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        on_queued: Callable[[], None] = lambda: None,
+        on_queued: Callable[[dict[str, int] | None], None] = lambda lanes: None,
     ) -> None:
         self.db = db
         self.brain = brain
@@ -62,18 +62,19 @@ class Engine:
         )
         async with self._locks(key):
             try:
-                await self._handle(msg)
+                lanes = await self._handle(msg)
             except Exception:
                 # No message text here: it may hold personal data.
                 log.exception("could not handle a message from %s", msg.sender.network)
-                await self._apologise(msg)
-        self.on_queued()
+                lanes = await self._apologise(msg)
+        if lanes:
+            self.on_queued(lanes)
 
     async def _decision(self, msg: Incoming, brain: Brain) -> Decision | None:
         text = msg.text.strip()
         if msg.desk or msg.choice is not None or not text or brain.commands.is_command(text):
             return None
-        async with self.db.transaction() as tx:
+        async with self.db.read() as tx:
             chat = await tx.chats.get(msg.sender.chat_ref)
         if chat is not None and chat.state == "handover":
             return None
@@ -85,7 +86,7 @@ class Engine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._matching, brain.matcher.decide, cut, region, chosen)
 
-    async def _handle(self, msg: Incoming) -> None:
+    async def _handle(self, msg: Incoming) -> dict[str, int]:
         brain = self.brain()
         decision = await self._decision(msg, brain)
         async with self.db.transaction() as tx:
@@ -94,15 +95,16 @@ class Engine:
             # redelivered message finds it and is answered once.
             if not await tx.outbox.first_time(msg.sender.network, msg.id, now):
                 log.debug("redelivered message %s ignored", msg.id)
-                return
+                return {}
             turn = Turn(tx, now, brain, self.settings)
             if msg.desk:
                 if self.settings.desk is not None:
                     await desk.handle(turn, msg)
             else:
                 await newcomer.handle(turn, msg, decision)
+            return await turn.flush()
 
-    async def _apologise(self, msg: Incoming) -> None:
+    async def _apologise(self, msg: Incoming) -> dict[str, int]:
         try:
             async with self.db.transaction() as tx:
                 now = self.clock()
@@ -111,33 +113,29 @@ class Engine:
                 if msg.desk:
                     if self.settings.desk is not None:
                         text = turn.t("desk_error", self.settings.desk_language)
+                        desk_lang = self.settings.desk_language
                         await turn.send(
-                            Outgoing(
-                                self.settings.desk,
-                                text,
-                                self.settings.desk_language,
-                                thread=msg.thread,
-                            )
+                            Outgoing(self.settings.desk, text, desk_lang, thread=msg.thread)
                         )
-                    return
-                chat = await tx.chats.get(msg.sender.chat_ref)
-                lang = (chat.language if chat else None) or newcomer.initial_language(
-                    turn, msg, None
-                )
-                choices: tuple[Choice, ...] = ()
-                if chat is not None and self.settings.desk is not None:
-                    chat.offer_seq += 1
-                    chat.offer = {"kind": "error", "ids": []}
-                    await tx.chats.save(chat)
-                    choices = (
-                        Choice(turn.t("talk_to_person", lang), f"human:{chat.offer_seq}", "action"),
-                    )
-                await turn.send(
-                    Outgoing(msg.sender.chat_ref, turn.t("error_apology", lang), lang, choices),
-                    chat.id if chat else None,
-                )
+                else:
+                    await self._apology_to_user(turn, msg)
+                return await turn.flush()
         except Exception:
             log.exception("could not even apologise to a user on %s", msg.sender.network)
+            return {}
+
+    async def _apology_to_user(self, turn: Turn, msg: Incoming) -> None:
+        chat = await turn.tx.chats.get(msg.sender.chat_ref)
+        lang = (chat.language if chat else None) or newcomer.initial_language(turn, msg, None)
+        choices: tuple[Choice, ...] = ()
+        if chat is not None and self.settings.desk is not None:
+            chat.offer_seq += 1
+            chat.offer = {"kind": "error", "ids": []}
+            await turn.tx.chats.save(chat)
+            person = Choice(turn.t("talk_to_person", lang), f"human:{chat.offer_seq}", "action")
+            choices = (person,)
+        apology = Outgoing(msg.sender.chat_ref, turn.t("error_apology", lang), lang, choices)
+        await turn.send(apology, chat.id if chat else None)
 
     async def tick(self) -> None:
         """Periodic work: reminders for waiting handovers, and deleting expired data."""
@@ -147,20 +145,22 @@ class Engine:
                 turn = Turn(tx, now, self.brain(), self.settings)
                 for h in await tx.handovers.due_reminders(now - self.settings.remind_after):
                     await handover.remind(turn, h)
+                lanes = await turn.flush()
+            self.on_queued(lanes)
         async with self.db.transaction() as tx:
             purged = await tx.stats.purge(now - self.settings.retention, now - PROCESSED_KEEP)
         if any(purged.values()):
             log.info("retention: deleted %s", purged)
-        self.on_queued()
 
     async def notify_desk(self, text: str) -> None:
         """Post a notice from the bot itself (e.g. knowledge errors) on the desk."""
         if self.settings.desk is None:
             return
         async with self.db.transaction() as tx:
-            out = Outgoing(self.settings.desk, text, self.settings.desk_language)
-            await tx.outbox.put(out, self.clock(), None, None)
-        self.on_queued()
+            turn = Turn(tx, self.clock(), self.brain(), self.settings)
+            await turn.send(Outgoing(self.settings.desk, text, self.settings.desk_language))
+            lanes = await turn.flush()
+        self.on_queued(lanes)
 
     async def user_unreachable(self, chat_ref: ChatRef) -> None:
         """Tell the desk when a newcomer in a handover can no longer be reached."""
@@ -172,7 +172,8 @@ class Engine:
             turn = Turn(tx, self.clock(), self.brain(), self.settings)
             text = turn.t("desk_user_unreachable", self.settings.desk_language, number=h.id)
             await handover.to_desk(turn, h, text)
-        self.on_queued()
+            lanes = await turn.flush()
+        self.on_queued(lanes)
 
     def desk_text(self, key: str, **params: object) -> str:
         """Return one of the bot's texts in the desk's language, parameters escaped."""

@@ -106,7 +106,7 @@ async def open_handover(turn: Turn, chat: ChatRecord, reason: str, lead: str | N
     h = await turn.tx.handovers.open(chat.id, reason, turn.settings.desk, turn.now)
     chat.state = "handover"
     await turn.send(await _card(turn, chat, h), chat.id, h.id)
-    await turn.tx.stats.bump(turn.now.date(), "handover_opened")
+    turn.count("handover_opened")
     position = await turn.tx.handovers.position(h)
     parts = [lead, turn.t("handover_queued", lang, position=position), _back_at(turn, lang)]
     await to_user(turn, chat, "\n\n".join(p for p in parts if p))
@@ -143,8 +143,8 @@ async def claim(turn: Turn, h: HandoverRecord, staff: str, name: str) -> bool:
     h.state, h.staff, h.staff_name, h.claimed_at = "claimed", staff, name, turn.now
     await turn.tx.handovers.save(h)
     waited = int((turn.now - h.opened_at).total_seconds())
-    await turn.tx.stats.bump(turn.now.date(), "handover_claimed")
-    await turn.tx.stats.bump(turn.now.date(), "handover_wait_seconds", by=waited)
+    turn.count("handover_claimed")
+    turn.count("handover_wait_seconds", by=waited)
     await to_desk(turn, h, turn.t("desk_claimed", desk_lang, number=h.id, name=escape(name)))
     chat = await turn.tx.chats.by_id(h.chat_id)
     if chat is not None:

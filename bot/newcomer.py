@@ -50,7 +50,7 @@ async def _delete_all(turn: Turn, chat: ChatRecord) -> None:
         await turn.send(Deletion(current.desk, None, current.desk_thread))
     await turn.tx.chats.delete(chat.id)
     chat.state = "deleted"
-    await turn.tx.stats.bump(turn.now.date(), "deleted")
+    turn.count("deleted")
     # The confirmation is not linked to the chat, which no longer exists.
     await turn.send(Outgoing(chat.ref, turn.t("delete_done", lang), lang))
 

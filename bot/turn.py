@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.brain import Brain
 from bot.knowledge import Knowledge
@@ -20,7 +20,9 @@ class Turn:
     now: datetime
     brain: Brain
     settings: Settings
-    queued: int = field(default=0)
+    # Written in one statement each when the turn ends (fewer round trips).
+    outbox: list[tuple[Action, int | None, int | None]] = field(default_factory=list)
+    counters: list[tuple[date, str, str, int]] = field(default_factory=list)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -35,5 +37,18 @@ class Turn:
         self, action: Action, chat_id: int | None = None, handover_id: int | None = None
     ) -> None:
         """Queue an action in the outbox; it is delivered after the transaction commits."""
-        await self.tx.outbox.put(action, self.now, chat_id, handover_id)
-        self.queued += 1
+        self.outbox.append((action, chat_id, handover_id))
+
+    def count(self, metric: str, key: str = "", by: int = 1) -> None:
+        """Add to today's counter of ``metric`` (kept without personal data)."""
+        self.counters.append((self.now.date(), metric, key, by))
+
+    async def flush(self) -> dict[str, int]:
+        """Write what the turn queued (call inside the transaction, at its end); return lanes."""
+        await self.tx.outbox.put_many(self.outbox, self.now)
+        await self.tx.stats.bump_many(self.counters)
+        lanes: dict[str, int] = {}
+        for action, _chat, _handover in self.outbox:
+            lanes[action.to.key()] = lanes.get(action.to.key(), 0) + 1
+        self.outbox, self.counters = [], []
+        return lanes

@@ -46,3 +46,21 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Split folded text into word tokens."""
     return _TOKEN.findall(fold(text))
+
+
+# Cyrillic spelled the way a German word sounds, so "ауслендербехорде" can be
+# matched to the base's "auslanderbehorde" by spelling distance.
+_CYRILLIC_LATIN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "w", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "je",
+        "ё": "jo", "ж": "sch", "з": "s", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k",
+        "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "h", "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch",
+        "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "ju", "я": "ja", "'": "", "ʼ": "",
+    }
+)  # fmt: skip
+
+
+def latin(word: str) -> str:
+    """Spell a folded Cyrillic word in Latin letters; other words are returned unchanged."""
+    return word.translate(_CYRILLIC_LATIN)

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.messages import Attachment, ChatRef
 from bot.privacy import mask
+from bot.store.query import fetch_all, fetch_one
 from bot.store.records import ChatRecord, MessageRecord, moment, stamp
 
 
@@ -20,16 +21,16 @@ class Chats:
 
     async def get(self, ref: ChatRef) -> ChatRecord | None:
         """Return the chat on ``ref``, if the bot knows it."""
-        async with self.db.execute(
-            "SELECT * FROM chats WHERE network = ? AND chat = ?", (ref.network, ref.chat)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.db,
+            "SELECT * FROM chats WHERE network = ? AND chat = ?",
+            (ref.network, ref.chat),
+        )
         return ChatRecord.from_row(row) if row else None
 
     async def by_id(self, chat_id: int) -> ChatRecord | None:
         """Return the chat with this id."""
-        async with self.db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.db, "SELECT * FROM chats WHERE id = ?", (chat_id,))
         return ChatRecord.from_row(row) if row else None
 
     async def create(self, ref: ChatRef, user: str, now: datetime) -> ChatRecord:
@@ -94,11 +95,10 @@ class Chats:
 
     async def forget_message(self, chat_id: int, source: str) -> int:
         """Delete a message the user took back, and its masked copy among unanswered questions."""
-        async with self.db.execute(
-            "SELECT text FROM messages WHERE chat_id = ? AND source = ?", (chat_id, source)
-        ) as cur:
-            texts = [str(row[0]) for row in await cur.fetchall()]
-        for text in texts:
+        rows = await fetch_all(
+            self.db, "SELECT text FROM messages WHERE chat_id = ? AND source = ?", (chat_id, source)
+        )
+        for text in (str(row[0]) for row in rows):
             await self.db.execute(
                 "DELETE FROM unanswered WHERE chat_id = ? AND text = ?",
                 (chat_id, mask(text.strip())),
@@ -110,12 +110,12 @@ class Chats:
 
     async def recent(self, chat_id: int, limit: int) -> list[MessageRecord]:
         """Return the last ``limit`` messages of a chat, oldest first."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT direction, text, at, entry, author FROM messages WHERE chat_id = ?"
             " ORDER BY id DESC LIMIT ?",
             (chat_id, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             MessageRecord(r["direction"], r["text"], moment(r["at"]), r["entry"], r["author"])  # type: ignore[arg-type]
             for r in reversed(list(rows))

@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.messages import ChatRef
+from bot.store.query import fetch_all, fetch_one
 from bot.store.records import HandoverRecord, stamp
 
 OPEN = ("queued", "claimed")
@@ -19,13 +20,11 @@ class Handovers:
         self.db = db
 
     async def _one(self, sql: str, args: tuple[object, ...]) -> HandoverRecord | None:
-        async with self.db.execute(sql, args) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.db, sql, args)
         return HandoverRecord.from_row(row) if row else None
 
     async def _many(self, sql: str, args: tuple[object, ...]) -> list[HandoverRecord]:
-        async with self.db.execute(sql, args) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(self.db, sql, args)
         return [HandoverRecord.from_row(r) for r in rows]
 
     async def open(self, chat_id: int, reason: str, desk: ChatRef, now: datetime) -> HandoverRecord:
@@ -86,10 +85,11 @@ class Handovers:
 
     async def position(self, h: HandoverRecord) -> int:
         """Return the place of a queued handover in the queue (1 = next)."""
-        async with self.db.execute(
-            "SELECT COUNT(*) FROM handovers WHERE state = 'queued' AND id <= ?", (h.id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.db,
+            "SELECT COUNT(*) FROM handovers WHERE state = 'queued' AND id <= ?",
+            (h.id,),
+        )
         return int(row[0]) if row else 1
 
     async def open_ones(self) -> list[HandoverRecord]:

@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.messages import Action, ChatRef, Outgoing, dump
+from bot.store.query import fetch_all, fetch_one
 from bot.store.records import OutboxItem, moment, stamp
 
 
@@ -43,20 +44,52 @@ class Outbox:
         )
         return cur.lastrowid or 0
 
+    async def put_many(
+        self, actions: list[tuple[Action, int | None, int | None]], now: datetime
+    ) -> None:
+        """Queue several actions, in order, in one statement."""
+        if not actions:
+            return
+        rows = [
+            (
+                a.to.key(),
+                chat_id,
+                handover_id,
+                "send" if isinstance(a, Outgoing) else "delete",
+                dump(a),
+                stamp(now),
+            )
+            for a, chat_id, handover_id in actions
+        ]
+        await self.db.executemany(
+            "INSERT INTO outbox (lane, chat_id, handover_id, kind, action, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
     async def pending(self, limit: int = 1000) -> list[OutboxItem]:
         """Return queued actions, oldest first."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT id, lane, chat_id, handover_id, kind, action, attempts FROM outbox"
             " ORDER BY id LIMIT ?",
             (limit,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [OutboxItem(*tuple(r)) for r in rows]
 
-    async def exists(self, item_id: int) -> bool:
-        """Tell whether an action is still queued (a /delete may have removed it)."""
-        async with self.db.execute("SELECT 1 FROM outbox WHERE id = ?", (item_id,)) as cur:
-            return await cur.fetchone() is not None
+    async def lanes(self) -> list[str]:
+        """Return the destinations that have queued actions."""
+        return [str(r[0]) for r in await fetch_all(self.db, "SELECT DISTINCT lane FROM outbox")]
+
+    async def next_in_lane(self, lane: str, after: int) -> OutboxItem | None:
+        """Return the oldest queued action of a destination after ``after``, if any."""
+        row = await fetch_one(
+            self.db,
+            "SELECT id, lane, chat_id, handover_id, kind, action, attempts FROM outbox"
+            " WHERE lane = ? AND id > ? ORDER BY id LIMIT 1",
+            (lane, after),
+        )
+        return OutboxItem(*tuple(row)) if row else None
 
     async def done(self, item_id: int) -> None:
         """Forget a delivered (or given-up) action."""
@@ -90,20 +123,20 @@ class Outbox:
 
     async def handover_of(self, to: ChatRef, message_id: str) -> int | None:
         """Return the handover a desk message belongs to."""
-        async with self.db.execute(
+        row = await fetch_one(
+            self.db,
             "SELECT handover_id FROM sent WHERE network = ? AND chat = ? AND message_id = ?",
             (to.network, to.chat, message_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row and row[0] is not None else None
 
     async def sent_for_chat(self, chat_id: int) -> list[tuple[ChatRef, str, datetime]]:
         """Return every message the bot sent to or about a chat (user side and desk)."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT network, chat, message_id, at FROM sent WHERE chat_id = ? ORDER BY at",
             (chat_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(ChatRef(r[0], r[1]), r[2], moment(r[3])) for r in rows]  # type: ignore[misc]
 
     async def forget_sent(self, to: ChatRef, message_id: str) -> None:

@@ -82,6 +82,13 @@ class Database:
                 raise
             await db.commit()
 
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """Read without a write transaction (one statement sees one consistent state)."""
+        async with self._lock:
+            db = self.db
+            yield Tx(Chats(db), Handovers(db), Outbox(db), Stats(db))
+
     async def backup(self, target: str | Path) -> None:
         """Write a consistent copy of the live database to ``target``."""
         target = Path(target)

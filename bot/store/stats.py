@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from bot.store.query import fetch_all, fetch_one
 from bot.store.records import moment, stamp
 
 
@@ -22,6 +23,15 @@ class Stats:
             " ON CONFLICT (day, metric, key) DO UPDATE SET value = value + excluded.value",
             (day.isoformat(), metric, key, by),
         )
+
+    async def bump_many(self, rows: list[tuple[date, str, str, int]]) -> None:
+        """Add to several daily counters in one statement."""
+        if rows:
+            await self.db.executemany(
+                "INSERT INTO stats (day, metric, key, value) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (day, metric, key) DO UPDATE SET value = value + excluded.value",
+                [(d.isoformat(), m, k, n) for d, m, k, n in rows],
+            )
 
     async def feedback(self, entry: str, helpful: bool, day: date) -> None:
         """Store whether an answer helped; no user is linked to it."""
@@ -41,8 +51,7 @@ class Stats:
 
     async def setting(self, key: str) -> str | None:
         """Return a stored setting (e.g. a desk id that moved)."""
-        async with self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.db, "SELECT value FROM settings WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
     async def set_setting(self, key: str, value: str) -> None:
@@ -55,37 +64,38 @@ class Stats:
 
     async def moved(self) -> dict[str, str]:
         """Return chats that got a new id: ``network:old`` -> new id."""
-        async with self.db.execute(
-            "SELECT key, value FROM settings WHERE key LIKE 'moved:%'"
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(self.db, "SELECT key, value FROM settings WHERE key LIKE 'moved:%'")
         return {str(r[0]).removeprefix("moved:"): str(r[1]) for r in rows}
 
     async def unanswered_since(self, since: datetime) -> list[tuple[str, str | None, datetime]]:
         """Return unanswered questions (text, language, time) since a moment."""
-        async with self.db.execute(
-            "SELECT text, language, at FROM unanswered WHERE at >= ? ORDER BY at", (stamp(since),)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            self.db,
+            "SELECT text, language, at FROM unanswered WHERE at >= ? ORDER BY at",
+            (stamp(since),),
+        )
         return [(r[0], r[1], moment(r[2])) for r in rows]  # type: ignore[misc]
 
     async def feedback_since(self, since: date) -> list[tuple[str, int, int]]:
         """Return (entry, helpful, not helpful) counts since a day."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT entry, SUM(helpful), SUM(1 - helpful) FROM feedback WHERE day >= ?"
             " GROUP BY entry ORDER BY SUM(1 - helpful) DESC, entry",
             (since.isoformat(),),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
     async def daily(self, since: date, metric: str) -> list[tuple[str, str, int]]:
         """Return (day, key, value) rows of one metric since a day."""
-        async with self.db.execute(
+        rows = await fetch_all(
+            self.db,
             "SELECT day, key, value FROM stats WHERE metric = ? AND day >= ? ORDER BY day, key",
-            (metric, since.isoformat()),
-        ) as cur:
-            rows = await cur.fetchall()
+            (
+                metric,
+                since.isoformat(),
+            ),
+        )
         return [(r[0], r[1], int(r[2])) for r in rows]
 
     async def purge(self, closed_before: datetime, processed_before: datetime) -> dict[str, int]:
