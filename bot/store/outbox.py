@@ -13,6 +13,16 @@ from bot.store.query import fetch_all, fetch_one
 from bot.store.records import OutboxItem, moment, stamp
 
 
+def _with_txn(action: Action) -> Action:
+    """Give a send its transaction id, stored with it (a retry reuses it)."""
+    if isinstance(action, Outgoing) and not action.txn:
+        # Outbox row ids come back once the table is empty, so they cannot be
+        # transaction ids: Matrix would take a new message for a retry of an
+        # old one and post nothing.
+        return replace(action, txn=f"lotse-{uuid.uuid4().hex}")
+    return action
+
+
 class Outbox:
     """Queries on ``outbox``, ``sent`` and ``processed`` inside one transaction."""
 
@@ -32,11 +42,7 @@ class Outbox:
     ) -> int:
         """Queue an action for delivery; it is sent after the transaction commits."""
         kind = "send" if isinstance(action, Outgoing) else "delete"
-        if isinstance(action, Outgoing) and not action.txn:
-            # Outbox row ids come back once the table is empty, so they cannot
-            # be transaction ids: Matrix would take a new message for a retry of
-            # an old one and post nothing.
-            action = replace(action, txn=f"lotse-{uuid.uuid4().hex}")
+        action = _with_txn(action)
         cur = await self.db.execute(
             "INSERT INTO outbox (lane, chat_id, handover_id, kind, action, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -56,7 +62,7 @@ class Outbox:
                 chat_id,
                 handover_id,
                 "send" if isinstance(a, Outgoing) else "delete",
-                dump(a),
+                dump(_with_txn(a)),
                 stamp(now),
             )
             for a, chat_id, handover_id in actions
