@@ -13,6 +13,7 @@ from adapters.telegram.bidi import RLM
 from adapters.telegram.buttons import TAG_LENGTH
 from bot.brain import Brain
 from bot.languages import LANGUAGES
+from bot.markdown import to_plain
 from tests.botapi.messages import StoredMessage
 from tests.botapi.model import Chat, User
 from tests.botapi.server import BotApiServer
@@ -21,6 +22,11 @@ from tests.test_telegram_world import TelegramWorld
 
 def texts(brain: Brain, key: str, language: str, **params: object) -> str:
     return brain.knowledge.texts.get(key, language, **params)
+
+
+def plain(brain: Brain, key: str, language: str, **params: object) -> str:
+    """A bot text as Telegram shows it (bold and links become entities)."""
+    return to_plain(texts(brain, key, language, **params))
 
 
 def button(botapi: BotApiServer, chat: Chat, payload: str) -> tuple[StoredMessage, str]:

@@ -74,6 +74,12 @@ def test_an_english_fallback_in_an_arabic_reply_keeps_its_own_direction() -> Non
     assert chunk.plain == "Phone: +49 6074 000-101"
 
 
+def test_brackets_around_numbers_stay_outside_the_isolate() -> None:
+    [chunk] = render("أمل (#3) تكتب (069) 1234-5", "ar")
+    assert "(#3)" in chunk.plain
+    assert f"{LRI}(069) 1234-5{PDI}" in chunk.plain
+
+
 def test_a_desk_line_starting_in_arabic_stays_left_to_right() -> None:
     [chunk] = render("**أمل (#3):** رقمي 0176 1234 567", "de")
     assert chunk.plain.startswith(LRM)

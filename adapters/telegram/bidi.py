@@ -53,7 +53,15 @@ def isolate_ltr_runs(text: str) -> str:
 
     def wrap(m: re.Match[str]) -> str:
         run = m.group(0)
-        return run if run.isdigit() else f"{LRI}{run}{PDI}"
+        head = tail = ""
+        # A bracket that opens or closes outside the number stays outside the isolate.
+        while run.endswith(")") and run.count(")") > run.count("("):
+            run, tail = run[:-1], ")" + tail
+        while run.startswith("(") and run.count("(") > run.count(")"):
+            run, head = run[1:], head + "("
+        if run.isdigit() or len(run) < 2:
+            return head + run + tail
+        return f"{head}{LRI}{run}{PDI}{tail}"
 
     return _LTR_RUN.sub(wrap, text)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 
 from bot.messages import Attachment, Outgoing, Sent
 from bot.transport import Rejected
@@ -140,6 +140,9 @@ class Delivery:
         try:
             return await part(where)
         except TelegramError as exc:
+            if isinstance(exc, ChatMigrated):
+                # The courier follows the move; incoming messages from there are desk ones.
+                self.desk.moved(where.chat, exc.new_chat_id)
             if where.thread is None or not is_thread_gone(exc):
                 raise translate(exc) from exc
         # Staff deleted or closed the topic: post in the group's main chat instead.

@@ -29,6 +29,8 @@ class DeskChat:
         self.current = configured
         self.forum: bool | None = None
         self._members: dict[int, tuple[bool, float]] = {}
+        # Seconds a membership answer is trusted before Telegram is asked again.
+        self.member_ttl = MEMBER_TTL
         if configured is not None and state_file.exists():
             state = json.loads(state_file.read_text(encoding="utf-8"))
             if state.get("from") == configured:
@@ -93,7 +95,7 @@ class DeskChat:
         if self.current is None:
             return False
         known = self._members.get(user_id)
-        if known is not None and time.monotonic() - known[1] < MEMBER_TTL:
+        if known is not None and time.monotonic() - known[1] < self.member_ttl:
             return known[0]
         try:
             member = await bot.get_chat_member(self.current, user_id)

@@ -68,6 +68,8 @@ class Receiver:
     async def _message(self, msg: Message) -> None:
         if msg.migrate_to_chat_id:
             self.desk.moved(msg.chat.id, msg.migrate_to_chat_id)
+        if msg.migrate_from_chat_id:
+            self.desk.moved(msg.migrate_from_chat_id, msg.chat.id)
         incoming = await self.convert.message(msg)
         if incoming is None:
             return

@@ -112,12 +112,16 @@ class TelegramTransport:
                 await app.initialize()
                 return
             except InvalidToken:
+                await app.bot.request.shutdown()  # getMe's connection; nothing else is open
+                self.app = None
                 raise ConfigError(
                     "telegram.token: Telegram does not accept this token; copy it again "
                     "from @BotFather"
                 ) from None
             except NetworkError as exc:
                 if attempt == START_ATTEMPTS:
+                    await app.bot.request.shutdown()
+                    self.app = None
                     raise
                 log.warning("cannot reach Telegram (%s); trying again", type(exc).__name__)
                 await asyncio.sleep(delay)
