@@ -138,6 +138,8 @@ async def test_a_card_desk_threads_replies_and_relays_only_staff(
         # Replying to the relayed message works as well as replying to the card.
         await staff_writes(tw, sara, desk, "Gern", reply_to=relayed)
         assert last_text(botapi, user_chat) == "Sara: Gern"
+        # A command for another bot in the same group is not ours.
+        await staff_writes(tw, sara, desk, "/close@other_bot", reply_to=card)
         await staff_writes(tw, sara, desk, "/note ruft morgen an", reply_to=card)
         assert last_text(botapi, desk) == plain(eval_brain, "desk_note_saved", "de", number=1)
         assert len(botapi.bot_messages(user_chat)) == seen + 3

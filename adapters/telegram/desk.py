@@ -38,7 +38,7 @@ class DeskChat:
 
     def is_desk(self, chat_id: int) -> bool:
         """Tell whether a message in ``chat_id`` was written on the desk."""
-        return chat_id is not None and chat_id in (self.configured, self.current)
+        return self.configured is not None and chat_id in (self.configured, self.current)
 
     def moved(self, old: int, new: int) -> None:
         """Follow a desk group that Telegram turned into a supergroup with a new id."""

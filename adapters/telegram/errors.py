@@ -11,7 +11,6 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
-    NetworkError,
     RetryAfter,
     TelegramError,
 )
@@ -67,9 +66,8 @@ def translate(exc: TelegramError) -> DeliveryError:
         if "chat not found" in text or "user is deactivated" in text:
             return Unreachable(text)
         return Rejected(text)
-    if isinstance(exc, NetworkError):
-        # Timeouts and dropped connections (BadRequest, a subclass, is handled above).
-        return TransientError(type(exc).__name__)
+    # Timeouts, dropped connections, 5xx, a revoked token: only the kind is kept (an
+    # exception text could hold a URL, and URLs hold the token).
     return TransientError(type(exc).__name__)
 
 

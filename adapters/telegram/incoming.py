@@ -43,7 +43,7 @@ class Converter:
             return Incoming(
                 msg_id, _sender(msg.chat, msg.from_user), text, attachments, at=msg.date
             )
-        if not self.desk.is_desk(msg.chat.id):
+        if not self.desk.is_desk(msg.chat.id) or self._for_another_bot(text):
             return None  # the bot serves newcomers in private chats only
         if msg.sender_chat is not None or msg.from_user is None:
             # An anonymous admin (sender_chat = the group) or a channel: never staff.
@@ -68,6 +68,13 @@ class Converter:
             desk_member=member,
             at=msg.date,
         )
+
+    def _for_another_bot(self, text: str) -> bool:
+        """A command like ``/close@other_bot`` in the desk group is not ours."""
+        if not text.startswith("/"):
+            return False
+        _, at, name = text.split(maxsplit=1)[0].partition("@")
+        return bool(at) and name.lower() != (self.bot.username or "").lower()
 
     async def press(self, query: CallbackQuery) -> Incoming | None:
         """A button press; a forged or foreign button becomes the choice the engine refuses."""
