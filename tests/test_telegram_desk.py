@@ -44,6 +44,11 @@ async def staff_writes(
     await tw.idle()
 
 
+def unmarked(text: str | None) -> str:
+    """Text without the direction marks and isolates the renderer adds."""
+    return (text or "").translate(dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2069")))
+
+
 def last_text(botapi: BotApiServer, chat: Chat) -> str | None:
     return botapi.bot_messages(chat)[-1].body
 
@@ -58,7 +63,8 @@ async def test_a_full_handover_to_a_forum_topic_desk_and_back(
     async with TelegramWorld(botapi, tmp_path, eval_brain, desk=desk, staff=(sara,)) as tw:
         await say(tw, amal, "/start")
         queued = await say(tw, amal, "/human")
-        assert queued[-1].text == plain(eval_brain, "handover_queued", "ar", position=1)
+        # (Arabic lines start with a right-to-left mark: see test_telegram_render.py.)
+        assert unmarked(queued[-1].text) == plain(eval_brain, "handover_queued", "ar", position=1)
         # One topic per handover, named with its number and language; the card inside it.
         [topic] = desk.topics.values()
         assert topic.name == "#1 · ar"
@@ -68,7 +74,7 @@ async def test_a_full_handover_to_a_forum_topic_desk_and_back(
         assert claim_message is card
         botapi.press_button(sara, card, claim)
         await tw.idle()
-        assert last_text(botapi, user_chat) == plain(
+        assert unmarked(last_text(botapi, user_chat)) == plain(
             eval_brain, "handover_claimed", "ar", name="Sara"
         )
         assert last_text(botapi, desk) == plain(
@@ -101,7 +107,7 @@ async def test_a_full_handover_to_a_forum_topic_desk_and_back(
         # /close hands the chat back to the bot, which asks for feedback and answers again.
         await staff_writes(tw, sara, desk, "/close", topic.thread_id)
         closed = botapi.bot_messages(user_chat)[-1]
-        assert closed.text == plain(eval_brain, "handover_closed", "ar")
+        assert unmarked(closed.text) == plain(eval_brain, "handover_closed", "ar")
         assert plain(eval_brain, "feedback_yes", "ar") in labels(closed)
         in_topic = len(botapi.messages_in(desk, topic.thread_id))
         again = await say(tw, amal, "تمديد الإقامة في أوفنباخ")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from adapters.telegram.bidi import RLM
+from adapters.telegram.bidi import LRI, PDI, RLM
 from adapters.telegram.buttons import TAG_LENGTH
 from bot.brain import Brain
 from bot.languages import LANGUAGES
@@ -77,6 +77,13 @@ async def test_a_newcomer_asking_in_arabic_gets_an_escaped_right_to_left_answer(
         assert {"type": "bold", "offset": 1, "length": len(title)} in answer.entities
         body = next(line for line in answer.text.split("\n") if "Kreishaus" in line)
         assert body.startswith(RLM)
+        # The phone number keeps its digit groups in order inside the Arabic line, and
+        # the e-mail address stays one tappable entity.
+        phone = next(line for line in answer.text.split("\n") if "6074" in line)
+        assert phone.startswith(RLM) and phone.endswith(f"{LRI}+49 6074 000-101{PDI}")
+        email = next(e for e in answer.entities if e["type"] == "email")
+        start = email["offset"]  # UTF-16 units; the same as indexes in this BMP-only text
+        assert answer.text[start : start + email["length"]] == "auslaenderbehoerde@example.org"
         # What went over the wire was HTML with the bold title, not Markdown.
         sent = next(r for r in botapi.calls("sendMessage") if title in str(r.params.get("text")))
         assert sent.params["parse_mode"] == "HTML"
