@@ -79,6 +79,12 @@ async def test_a_migrated_desk_group_is_followed_and_remembered(
         [card] = [m for m in botapi.bot_messages(supergroup) if m.button_data()]
         await staff_writes(tw, sara, supergroup, "Hallo Amal", reply_to=card)
         assert last_text(botapi, botapi.private_chat(amal)) == "Sara: Hallo Amal"
+        # Messages the bot posts after the move are found too when staff reply to them.
+        await say(tw, amal, "Danke")
+        relayed = botapi.bot_messages(supergroup)[-1]
+        assert relayed.text == "Amal (#1): Danke"
+        await staff_writes(tw, sara, supergroup, "Gern", reply_to=relayed)
+        assert last_text(botapi, botapi.private_chat(amal)) == "Sara: Gern"
     # After a restart the new id is still known, on the sending and the receiving side.
     async with TelegramWorld(botapi, tmp_path, eval_brain, desk=group, staff=(sara,), db=db) as tw:
         await staff_writes(tw, sara, supergroup, "Noch da?", reply_to=card)
