@@ -224,3 +224,40 @@ async def test_a_telegram_newcomer_handed_to_a_matrix_desk(
         assert sent.media["document"]["file_name"] == "brief.pdf"
         assert sent.caption == "Sara: Ihr Brief"
         assert file_bytes(botapi, sent) == b"bytes of mxc://example.org/brief"
+
+
+async def test_a_topic_staff_deleted_or_closed_is_replaced_by_the_main_chat(
+    botapi: BotApiServer, tmp_path: Path, eval_brain: Brain
+) -> None:
+    sara, amal, lena = botapi.add_user("Sara"), botapi.add_user("Amal"), botapi.add_user("Lena")
+    rights = {"can_manage_topics": False}
+    desk = botapi.add_supergroup(
+        "Team", admins=[sara], is_forum=True, bot_status="administrator", bot_rights=rights
+    )
+    async with TelegramWorld(botapi, tmp_path, eval_brain, desk=desk, staff=(sara,)) as tw:
+        # Without the right to manage topics the bot cannot open one: a card instead.
+        await say(tw, amal, "/human")
+        assert not desk.topics and any(m.button_data() for m in botapi.bot_messages(desk))
+    desk = botapi.add_supergroup("Team 2", admins=[sara], is_forum=True, bot_status="administrator")
+    async with TelegramWorld(botapi, tmp_path, eval_brain, desk=desk, staff=(sara,)) as tw:
+        await say(tw, lena, "/human")
+        [topic] = desk.topics.values()
+        # Staff delete the topic (Telegram deletes its messages with it).
+        topic.deleted = True
+        for message in botapi.messages_in(desk, topic.thread_id):
+            message.deleted = True
+        await say(tw, lena, "Noch jemand da?")
+        posted = botapi.bot_messages(desk)[-1]
+        assert posted.text == "Lena (#2): Noch jemand da?" and posted.thread_id is None
+        # Staff close a topic and take the bot's right to manage topics: the same.
+        omar = botapi.add_user("Omar")
+        await say(tw, omar, "/human")
+        topic = desk.topics[max(desk.topics)]
+        assert topic.name == "#3 · de"
+        topic.closed = True
+        bot_member = desk.member(botapi.bot.id)
+        assert bot_member is not None
+        bot_member.rights["can_manage_topics"] = False
+        await say(tw, omar, "Ist zu?")
+        posted = botapi.bot_messages(desk)[-1]
+        assert posted.text == "Omar (#3): Ist zu?" and posted.thread_id is None

@@ -145,9 +145,10 @@ class Delivery:
                 self.desk.moved(where.chat, exc.new_chat_id)
             if where.thread is None or not is_thread_gone(exc):
                 raise translate(exc) from exc
-        # Staff deleted or closed the topic: post in the group's main chat instead.
+        # Staff deleted or closed the topic: post in the group's main chat instead (not as
+        # a reply either, which would lead back into the topic).
         log.warning("a desk topic is gone; posting outside it")
-        where.thread = None
+        where.thread = where.reply_to = None
         try:
             return await part(where)
         except TelegramError as exc:
