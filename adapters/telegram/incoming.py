@@ -19,9 +19,8 @@ def _sender(chat: Chat, user: User) -> Sender:
 def _thread(msg: object) -> str | None:
     # In a forum, a message inside a topic says so; in other supergroups message_thread_id
     # names a reply chain, which is not a desk thread.
-    if getattr(msg, "is_topic_message", False) and getattr(msg, "message_thread_id", None):
-        return str(msg.message_thread_id)  # type: ignore[attr-defined]
-    return None
+    thread = getattr(msg, "message_thread_id", None)
+    return str(thread) if thread and getattr(msg, "is_topic_message", False) else None
 
 
 class Converter:
@@ -46,10 +45,10 @@ class Converter:
         if not self.desk.is_desk(msg.chat.id) or self._for_another_bot(text):
             return None  # the bot serves newcomers in private chats only
         if msg.sender_chat is not None or msg.from_user is None:
-            # An anonymous admin (sender_chat = the group) or a channel: never staff.
-            sender = Sender(
-                NETWORK, str(msg.chat.id), f"chat{msg.sender_chat.id}" if msg.sender_chat else "?"
-            )
+            # An anonymous admin (sender_chat = the group) or a channel: never staff, and
+            # its "user" can never match a staff entry (telegram:<numeric user id>).
+            who = f"chat{msg.sender_chat.id}" if msg.sender_chat else "unknown"
+            sender = Sender(NETWORK, str(msg.chat.id), who)
             member = False
         elif msg.from_user.is_bot:
             return None
