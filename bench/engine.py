@@ -166,14 +166,17 @@ async def run(users: int, messages: int, rate: float, matcher: str) -> None:
         await prepare_replies_only(world, traffic)
         latencies = sorted(await offered_load(world, traffic, messages, rate))
         await world.settle()
-        size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite3*"))
+        size = await asyncio.to_thread(
+            lambda: sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite3*"))
+        )
         await world.stop()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"matcher: {matcher}; users: {users}; messages per phase: {messages}")
     print(f"saturation (50 senders at once): {throughput:.0f} messages/s")
     print(
         f"at {rate:.0f} messages/s offered: reply delivered after median "
-        f"{statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({len(latencies)} replies)"
+        f"{statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+        f" ({len(latencies)} replies)"
     )
     print(
         f"database: {size / 1e6:.1f} MB for {traffic.n} messages -> "

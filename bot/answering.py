@@ -107,11 +107,13 @@ def picked(turn: Turn, chat: ChatRecord, text: str) -> str | None:
 async def answer_question(turn: Turn, chat: ChatRecord, text: str, decision: Decision) -> None:
     """Act on the matcher's decision for a newcomer's question."""
     lang = chat.language or turn.settings.default_language
-    note = turn.t("too_long", lang) if len(text) > turn.settings.max_match_chars else None
+    if len(text) > turn.settings.max_match_chars:
+        # Whatever follows, the user learns that only the beginning was read.
+        await handover.to_user(turn, chat, turn.t("too_long", lang))
     turn.count("questions", lang)
     if decision.action == "answer" and decision.entry in turn.knowledge.by_id:
         chat.misses = 0
-        await answer_entry(turn, chat, decision.entry, note)
+        await answer_entry(turn, chat, decision.entry)
     elif decision.action == "clarify" and decision.candidates:
         chat.misses = 0
         known = tuple(c for c in decision.candidates if c in turn.knowledge.by_id)[:3]

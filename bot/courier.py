@@ -53,6 +53,7 @@ class Courier:
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._moved: dict[str, str] = {}
+        self._stopped = False
 
     def wake(self, lanes: Mapping[str, int] | None = None) -> None:
         """Announce new items (how many per lane), or with None: look at the whole outbox."""
@@ -64,7 +65,8 @@ class Courier:
             self._start(lane)
 
     def _start(self, lane: str) -> None:
-        if lane not in self._busy:
+        # After stop() nothing new is sent; the outbox keeps it for the next start.
+        if lane not in self._busy and not self._stopped:
             self._busy.add(lane)
             task = asyncio.create_task(self._lane(lane), name=f"courier:{lane}")
             self._tasks.add(task)
@@ -83,6 +85,7 @@ class Courier:
 
     async def stop(self) -> None:
         """Cancel sends under way; what was not sent stays in the outbox for the next start."""
+        self._stopped = True
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -32,11 +32,14 @@ async def _context(turn: Turn, msg: Incoming) -> HandoverRecord | None:
     desk = turn.settings.desk
     assert desk is not None
     h = None
-    if msg.thread:
-        h = await turn.tx.handovers.by_thread(desk, msg.thread)
-    if h is None and msg.reply_to:
-        number = await turn.tx.outbox.handover_of(desk, msg.reply_to)
-        h = await turn.tx.handovers.get(number) if number is not None else None
+    # A desk that got a new id (a Telegram group migrated) has its newer threads and
+    # messages recorded under the id the message came from, older ones under the first.
+    for where in dict.fromkeys((msg.sender.chat_ref, desk)):
+        if h is None and msg.thread:
+            h = await turn.tx.handovers.by_thread(where, msg.thread)
+        if h is None and msg.reply_to:
+            number = await turn.tx.outbox.handover_of(where, msg.reply_to)
+            h = await turn.tx.handovers.get(number) if number is not None else None
     return h
 
 

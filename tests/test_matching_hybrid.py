@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the test base is YAML with one answer per line, as admins write it)
 """The hybrid matcher on a small purpose-built base: one test per kind of difficulty."""
 
 from __future__ import annotations

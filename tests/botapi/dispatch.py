@@ -45,7 +45,11 @@ async def invoke(core: Core, name: str, p: Params, via: str = "http") -> Any:
     record = RequestRecord(canonical, p.loggable(), 0, via=via)
     core.request_log.append(record)
     try:
-        fault = core.faults.take(name.lower())
+        fault = core.faults.take(name.lower(), p)
+        if fault is not None and fault.hold is not None:
+            fault.hold.arrived.set()
+            core.notify()
+            await fault.hold.released.wait()
         if fault is not None and fault.drop and not fault.after_processing:
             raise Dropped
         if fault is not None and fault.error is not None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .errors import ApiError, describe
+from .params import Params
 
 # Methods that count against Telegram's flood limits (sending or changing messages).
 LIMITED_METHODS = frozenset(
@@ -23,6 +26,21 @@ LIMITED_METHODS = frozenset(
 
 
 @dataclass
+class Hold:
+    """A call held before it takes effect, until the test releases it or the client leaves.
+
+    A client that goes away meanwhile (a killed bot) cancels the call: it never happens.
+    """
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        """Let the held call go on."""
+        self.released.set()
+
+
+@dataclass
 class PlannedFault:
     """An error or a dropped connection waiting for the next calls of a method."""
 
@@ -31,6 +49,9 @@ class PlannedFault:
     error: ApiError | None = None
     drop: bool = False
     after_processing: bool = False  # drop only after the call took effect
+    hold: Hold | None = None
+    # Only calls whose parameters pass this test are affected (None: every call).
+    when: Callable[[Params], bool] | None = None
 
 
 class FaultPlan:
@@ -67,9 +88,19 @@ class FaultPlan:
             PlannedFault(method.lower(), count, drop=True, after_processing=after_processing)
         )
 
-    def take(self, method: str) -> PlannedFault | None:
+    def hold_next(
+        self, method: str, count: int = 1, when: Callable[[Params], bool] | None = None
+    ) -> Hold:
+        """Hold the next ``count`` calls of ``method`` (that pass ``when``) until released."""
+        hold = Hold()
+        self._planned.append(PlannedFault(method.lower(), count, hold=hold, when=when))
+        return hold
+
+    def take(self, method: str, params: Params | None = None) -> PlannedFault | None:
         """The fault for this call of ``method`` (lower-case), if one is planned."""
         for fault in self._planned:
+            if fault.when is not None and (params is None or not fault.when(params)):
+                continue
             if fault.method in (method, "*"):
                 fault.count -= 1
                 if fault.count <= 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -13,9 +13,11 @@ from .actors import UserActions
 from .clock import Clock
 from .core import Core, WebhookState
 from .dispatch import build_app
+from .faults import Hold
 from .inspection import Inspection
 from .membership import GroupActions
 from .model import Chat, User
+from .params import Params
 from .webhook import WebhookPusher
 
 
@@ -177,6 +179,14 @@ class BotApiServer(UserActions, GroupActions, Inspection):
     ) -> None:
         """The next calls of ``method`` lose their connection (before or after taking effect)."""
         self.core.faults.drop_connection_next(method, count, after_processing)
+
+    def hold_next(
+        self, method: str, count: int = 1, when: Callable[[Params], bool] | None = None
+    ) -> Hold:
+        """Hold the next calls of ``method`` (whose parameters pass ``when``) before they take
+        effect; a client that goes away meanwhile (a killed bot) cancels them.
+        ``await hold.arrived.wait()``, then ``hold.release()``."""
+        return self.core.faults.hold_next(method, count, when)
 
     def rate_limit(
         self,
