@@ -1,20 +1,23 @@
 """Across networks: a Matrix newcomer with a Telegram desk, a Telegram newcomer with a Matrix desk.
 
-The Telegram side is the FakeTransport from tests/fakes.py (it fetches foreign
-files through the runner's Fetch, as the real adapter does); the Matrix side is
-the real adapter on a real Synapse, encrypted on both ends.
+Both adapters are real: the Telegram one polls the local Bot API server
+(tests/botapi) through python-telegram-bot, the Matrix one talks to the
+session's Synapse, encrypted on the Matrix side. Files cross in both directions,
+fetched by one adapter and uploaded by the other.
 """
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-from nio import RoomEncryptedImage
+from nio import RoomEncryptedFile, RoomEncryptedImage
 
 from bot.brain import Brain
-from bot.messages import Attachment, ChatRef, Incoming, Sender
+from bot.messages import ChatRef
 from bot.settings import Settings
+from tests.botapi.actors import tiny_png as telegram_png
+from tests.botapi.messages import StoredMessage
+from tests.botapi.server import BotApiServer
 from tests.synapse.homeserver import Homeserver
 from tests.synapse.users import Users
 from tests.test_matrix_support import (
@@ -23,7 +26,6 @@ from tests.test_matrix_support import (
     both,
     create_desk,
     desk_settings,
-    eventually,
     in_thread,
     replies,
     said,
@@ -31,72 +33,94 @@ from tests.test_matrix_support import (
     send_thread_image,
 )
 from tests.test_synapse_harness import tiny_png
+from tests.test_telegram_newcomer import button
+from tests.test_telegram_world import section as telegram_section
 
-TELEGRAM_DESK = ChatRef("telegram", "-100200300")
-_ids = itertools.count(1)
 
-
-async def telegram_says(bot: Lotse, sender: Sender, text: str = "", **kw: object) -> None:
-    """Hand the engine a Telegram update, as the Telegram adapter would."""
-    await bot.engine.handle(Incoming(f"u{next(_ids)}", sender, text, **kw))  # type: ignore[arg-type]
-    await bot.settle()
+def file_bytes(botapi: BotApiServer, message: StoredMessage) -> bytes:
+    """The bytes of the photo or document a Telegram message carries."""
+    media = message.media
+    file_id = media["photo"][-1]["file_id"] if "photo" in media else media["document"]["file_id"]
+    stored = botapi.core.files.get(file_id)
+    assert stored is not None
+    return stored.data
 
 
 async def test_a_matrix_newcomer_handed_to_a_telegram_desk(
-    synapse: Homeserver, matrix_users: Users, eval_brain: Brain, tmp_path: Path
+    synapse: Homeserver,
+    matrix_users: Users,
+    botapi: BotApiServer,
+    eval_brain: Brain,
+    tmp_path: Path,
 ) -> None:
+    sara = botapi.add_user("Sara", "Weber")
+    desk = botapi.add_supergroup(
+        "Lotse Team", admins=[sara], is_forum=True, bot_status="administrator"
+    )
     account = await matrix_users.account("lotse")
-    settings = Settings(desk=TELEGRAM_DESK, staff=frozenset({"telegram:42"}))
-    bot = await Lotse(tmp_path / "bot", eval_brain, section(synapse, account), settings).start()
+    settings = Settings(
+        desk=ChatRef("telegram", str(desk.id)), staff=frozenset({f"telegram:{sara.id}"})
+    )
+    matrix = section(synapse, account)
+    bot = Lotse(tmp_path / "bot", eval_brain, matrix, settings, telegram_section(botapi))
+    await bot.start()
     try:
         newcomer = await matrix_users.person("newcomer")
         room = await newcomer.create_dm(account.user_id, encrypted=True)
         await newcomer.wait_for_member(room, account.user_id)
         await newcomer.send_text(room, "/human")
         await replies(newcomer, room, account.user_id, 1)
-        [card] = bot.telegram.to(TELEGRAM_DESK.chat)
-        assert card.out.new_thread and card.thread
+        [topic] = await botapi.wait_for(lambda: list(desk.topics.values()), 15, "a topic")
+        assert topic.name == "#1 · de"
 
+        # A photo of a letter, decrypted from Matrix, arrives in the topic.
         letter = tiny_png()
         await newcomer.send_image(room, letter, filename="brief.png")
-
-        async def relayed() -> bool:
-            return any(d.out.attachments for d in bot.telegram.to(TELEGRAM_DESK.chat))
-
-        await eventually(relayed)
-        [photo] = [a for d in bot.telegram.to(TELEGRAM_DESK.chat) for a in d.out.attachments]
-        assert (photo.network, photo.kind, photo.name) == ("matrix", "photo", "brief.png")
-        assert bot.telegram.files[photo.handle] == letter  # fetched and decrypted from Matrix
-
-        staff = Sender("telegram", TELEGRAM_DESK.chat, "42", "Sara Weber")
-        await telegram_says(bot, staff, "/claim", desk=True, thread=card.thread)
-        await replies(newcomer, room, account.user_id, 1)
-        await telegram_says(
-            bot, staff, "Bitte kommen Sie am Montag.", desk=True, thread=card.thread
+        [photo] = await botapi.wait_for(
+            lambda: [m for m in botapi.bot_messages(desk, topic.thread_id) if m.media],
+            15,
+            "the photo",
         )
-        [relay] = await replies(newcomer, room, account.user_id, 1)
-        assert relay == "Sara: Bitte kommen Sie am Montag."
-        scan = Attachment("photo", "telegram", "tg-scan-1", "scan.png", None, "image/png")
-        await telegram_says(bot, staff, attachments=(scan,), desk=True, thread=card.thread)
+        assert "photo" in photo.media and file_bytes(botapi, photo) == letter
+
+        card, claim = button(botapi, desk, "claim:1")
+        botapi.press_button(sara, card, claim)
+        await replies(newcomer, room, account.user_id, 1)
+        botapi.send_text(sara, desk, "Bitte kommen Sie am Montag.", thread_id=topic.thread_id)
+        assert await replies(newcomer, room, account.user_id, 1) == [
+            "Sara: Bitte kommen Sie am Montag."
+        ]
+        botapi.send_document(
+            sara, desk, b"%PDF-1.4 Antrag", "antrag.pdf", thread_id=topic.thread_id
+        )
         assert await replies(newcomer, room, account.user_id, 1) == ["Sara:"]
-        image = await newcomer.next_message(room, lambda e: isinstance(e, RoomEncryptedImage))
-        assert await newcomer.download(image) == b"bytes of tg-scan-1"
+        document = await newcomer.next_message(room, lambda e: isinstance(e, RoomEncryptedFile))
+        assert document.source["content"]["body"] == "antrag.pdf"
+        assert await newcomer.download(document) == b"%PDF-1.4 Antrag"
     finally:
         await bot.stop()
 
 
 async def test_a_telegram_newcomer_handed_to_the_matrix_desk(
-    synapse: Homeserver, matrix_users: Users, eval_brain: Brain, tmp_path: Path
+    synapse: Homeserver,
+    matrix_users: Users,
+    botapi: BotApiServer,
+    eval_brain: Brain,
+    tmp_path: Path,
 ) -> None:
     account = await matrix_users.account("lotse")
     sara = await matrix_users.person("sara")
     desk = await create_desk(sara, account.user_id, encrypted=True)
-    settings = desk_settings(desk, sara)
-    bot = await Lotse(tmp_path / "bot", eval_brain, section(synapse, account), settings).start()
+    matrix = section(synapse, account)
+    bot = Lotse(
+        tmp_path / "bot", eval_brain, matrix, desk_settings(desk, sara), telegram_section(botapi)
+    )
+    await bot.start()
     try:
         await sara.wait_for_member(desk, account.user_id)
-        amal = Sender("telegram", "777", "777", "Amal <b>", "ar")
-        await telegram_says(bot, amal, "/human")
+        amal = botapi.add_user("Amal <b>", language_code="ar")
+        chat = botapi.private_chat(amal)
+        botapi.send_text(amal, None, "/human")
         card = await sara.next_message(desk, bot_says(account.user_id, "#1"), within=15)
         assert "(ar)" in card.source["content"]["body"]
 
@@ -107,33 +131,30 @@ async def test_a_telegram_newcomer_handed_to_the_matrix_desk(
             desk, both(bot_says(account.user_id, claimed), in_thread(card.event_id))
         )
         await sara.send_thread_reply(desk, card.event_id, "Marhaba, wie kann ich helfen?")
-
-        async def answered() -> bool:
-            return any("Marhaba" in d.out.text for d in bot.telegram.to("777"))
-
-        await eventually(answered)
-
-        letter = Attachment("photo", "telegram", "tg-letter", "brief.jpg", 2048, "image/jpeg")
-        await telegram_says(bot, amal, "Das ist der Brief", attachments=(letter,))
-        relay = await sara.next_message(
-            desk, both(bot_says(account.user_id), in_thread(card.event_id))
+        [answer] = await botapi.wait_for(
+            lambda: [m for m in botapi.bot_messages(chat) if "Marhaba" in (m.text or "")],
+            15,
+            "the staff answer",
         )
-        body = relay.source["content"]["body"]
-        assert body == "Amal <b> (#1): Das ist der Brief"
-        assert "&lt;b&gt;" in relay.source["content"]["formatted_body"]
+        assert answer.text == f"{name}: Marhaba, wie kann ich helfen?"
+
+        letter = telegram_png(5, 4)
+        botapi.send_photo(amal, None, letter, caption="Das ist der Brief")
+        relay = await sara.next_message(
+            desk, both(bot_says(account.user_id), in_thread(card.event_id)), within=15
+        )
+        assert relay.source["content"]["body"] == "Amal <b> (#1): Das ist der Brief"
+        assert "Amal &lt;b&gt;" in relay.source["content"]["formatted_body"]
         image = await sara.next_message(
             desk, both(in_thread(card.event_id), lambda e: isinstance(e, RoomEncryptedImage))
         )
-        assert await sara.download(image) == b"bytes of tg-letter"
+        assert await sara.download(image) == letter
 
-        answer = tiny_png()
-        await send_thread_image(sara, desk, card.event_id, answer)
-
-        async def copied() -> bool:
-            return any(d.out.attachments for d in bot.telegram.to("777"))
-
-        await eventually(copied)
-        [sent] = [a for d in bot.telegram.to("777") for a in d.out.attachments]
-        assert sent.network == "matrix" and bot.telegram.files[sent.handle] == answer
+        reply = tiny_png()
+        await send_thread_image(sara, desk, card.event_id, reply)
+        [photo] = await botapi.wait_for(
+            lambda: [m for m in botapi.bot_messages(chat) if m.media], 15, "the photo"
+        )
+        assert file_bytes(botapi, photo) == reply
     finally:
         await bot.stop()

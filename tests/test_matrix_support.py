@@ -1,7 +1,8 @@
 """Harness for the Matrix adapter tests (no tests here): Lotse on a real Synapse.
 
 `Lotse` runs the real engine, SQLite store and courier with the real Matrix
-adapter (and a FakeTransport for Telegram), as `bot.runner.run` wires them.
+adapter, and for Telegram either the real adapter against the local Bot API
+server (tests/botapi) or a FakeTransport, as `bot.runner.run` wires them.
 """
 
 from __future__ import annotations
@@ -47,25 +48,40 @@ class Lotse:
         brain: Brain,
         matrix: dict[str, Any],
         settings: Settings | None = None,
+        telegram: dict[str, Any] | None = None,
     ) -> None:
         self.data = data
         self.holder = BrainHolder(brain)
         self.matrix_section = matrix
         self.settings = settings or Settings()
-        self.telegram = FakeTransport("telegram")
+        # The real Telegram adapter when given its section (the local Bot API
+        # server), else a FakeTransport that records what it is asked to send.
+        self.telegram_section = telegram
+        self.telegram: Transport = FakeTransport("telegram")
         self.matrix: MatrixTransport | None = None
         self._courier_task: asyncio.Task[None] | None = None
 
     def texts(self, key: str, language: str) -> str:
         return self.holder().knowledge.texts.get(key, language)
 
-    @property
-    def desk_chat(self) -> str | None:
+    def desk_chat(self, network: str) -> str | None:
         desk = self.settings.desk
-        return desk.chat if desk is not None and desk.network == "matrix" else None
+        return desk.chat if desk is not None and desk.network == network else None
 
     async def start(self) -> Lotse:
-        self.matrix = create(self.matrix_section, self.desk_chat, self.data / "matrix", self.texts)
+        matrix = self.matrix_section
+        self.matrix = create(matrix, self.desk_chat("matrix"), self.data / "matrix", self.texts)
+        if self.telegram_section is not None:
+            from adapters import telegram
+
+            tg = telegram.create(
+                self.telegram_section,
+                self.desk_chat("telegram"),
+                self.data / "telegram",
+                self.texts,
+            )
+            tg.typing_after = 0.0  # no "typing..." calls in the way of the test
+            self.telegram = tg
         self.db = Database(self.data / "lotse.sqlite3")
         await self.db.open()
         transports: dict[str, Transport] = {"matrix": self.matrix, "telegram": self.telegram}
@@ -84,6 +100,7 @@ class Lotse:
     async def stop(self) -> None:
         if self.matrix is not None:
             await self.matrix.stop()
+        await self.telegram.stop()
         if self._courier_task is not None:
             self._courier_task.cancel()
             await asyncio.gather(self._courier_task, return_exceptions=True)
