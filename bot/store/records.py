@@ -11,13 +11,13 @@ from bot.messages import ChatRef
 
 
 def stamp(moment: datetime) -> str:
-    """Store a moment as sortable UTC text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Store a moment as sortable UTC text (fixed width, so text order is time order)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def moment(text: str | None) -> datetime | None:
-    """Read back what :func:`stamp` wrote."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if text else None
+    """Read back what :func:`stamp` wrote (fromisoformat is much faster than strptime)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(slots=True)
