@@ -178,13 +178,7 @@ def test_a_city_the_base_does_not_cover_is_none(matcher: HybridMatcher) -> None:
         ("Kann ich bitte mit jemandem aus dem Team sprechen?", "de"),
         ("I'd like to speak with a real person please", "en"),
         ("بدي احكي مع موظف من فضلك", "ar"),
-        pytest.param(
-            "Можна поговорити з кимось із працівників?",
-            "uk",
-            # Known gap: indirect requests in Ukrainian score just under the
-            # handover floor; the "none" reply still offers a person.
-            marks=pytest.mark.xfail(strict=True, reason="indirect request below the floor"),
-        ),
+        ("Можна поговорити з кимось із працівників?", "uk"),
         ("Хочу поговорити з людиною, не з ботом", "uk"),
         ("Biriyle yüz yüze konuşmak istiyorum", "tr"),
         ("Je veux parler avec quelqu'un de l'équipe", "fr"),
@@ -276,11 +270,13 @@ def test_lexical_fallback_when_the_model_cannot_load(
 def test_letter_variants_meet_the_base_words(
     knowledge: Knowledge, matcher: HybridMatcher, text: str
 ) -> None:
-    # Folding is what finds these: the words match the entry's own keywords.
-    # Both matchers rank the entry first, though neither is sure enough to
-    # answer outright: the other words are unknown to a German/English base.
+    # Folding and stemming find these: the words match the entry's own
+    # keywords. Both matchers rank the entry first, though neither need be
+    # sure enough to answer: the other words are unknown to the base.
     assert LexicalMatcher(knowledge).decide(text, "nord", None).candidates[0] == "abh-nord"
-    assert matcher.decide(text, "nord", None).candidates[0] == "abh-nord"
+    analysis = matcher.analyse(text, "nord", None)
+    assert analysis.lexical.scores.argmax() == analysis.ranked[0]
+    assert matcher.knowledge.entries[analysis.ranked[0]].id == "abh-nord"
 
 
 def test_forced_lexical(knowledge: Knowledge) -> None:

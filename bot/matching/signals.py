@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,9 @@ from bot.matching.places import Mentions, PlaceFinder
 DEFAULT_LANGUAGE = "de"
 # German title and keyword words this long are office words, not just German.
 LOANWORD_MIN = 6
+# Words this long from German titles, keywords and example questions are office
+# words: a message of nothing else ("Ausländerbehörde Termin") tells no language.
+OFFICE_WORD_MIN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,11 @@ class Reading:
     smalltalk: str | None
     places: Mentions
     region: str | None  # the region to search: chosen, else the one named
+    # What ranking sees: the words without place names (the region filter
+    # handles places; "ساكن بغيسن" must not pull every Gießen entry up), and
+    # the text to embed, also without leading or trailing smalltalk.
+    content: tuple[str, ...] = ()
+    query: str = ""
 
 
 class Reader:
@@ -50,6 +59,17 @@ class Reader:
             if len(t) >= LOANWORD_MIN
         }
         self.languages = LanguageIdentifier(hints, loanwords)
+        self.office_words = frozenset(
+            t
+            for e in knowledge.entries
+            for text in (
+                e.title.get("de", ""),
+                *e.keywords.get("de", ()),
+                *e.questions.get("de", ()),
+            )
+            for t in tokens(text)
+            if len(t) >= OFFICE_WORD_MIN and t.isascii() and not t.isdigit()
+        )
         self.places = PlaceFinder(knowledge.regions)
         self.entry_regions = np.array([e.region or "" for e in knowledge.entries], dtype=object)
 
@@ -59,19 +79,34 @@ class Reader:
             guess = Guess(language, True)
         else:
             guess = self.languages.identify(text)
+        text = personal(text)
         mentions = self.places.find(text)
         target = region
         if target is None and len(mentions.regions) == 1:
             target = next(iter(mentions.regions))
+        words = tokens(text)
+        certain = guess.certain
+        if certain and not (language and supported(language)):
+            certain = not self._only_office_words(words, mentions.positions)
+        content = tuple(w for i, w in enumerate(words) if i not in mentions.positions)
+        query = without_words(self.intents.strip_smalltalk(text), text, mentions.positions)
         return Reading(
             text=text,
             language=guess.language or DEFAULT_LANGUAGE,
-            certain=guess.certain,
-            words=tuple(tokens(text)),
+            certain=certain,
+            words=tuple(words),
             smalltalk=self.intents.smalltalk(text),
             places=mentions,
             region=target,
+            content=content or tuple(words),
+            query=query,
         )
+
+    def _only_office_words(self, words: list[str], places: frozenset[int]) -> bool:
+        # "Ausländerbehörde Termin" or "Jobcenter Gießen" is German to any
+        # newcomer: switching a Ukrainian user to German on it would be wrong.
+        rest = [w for i, w in enumerate(words) if i not in places and not w.isdigit()]
+        return all(w in self.office_words for w in rest)
 
     def allowed(self, region: str | None) -> np.ndarray:
         """Mask of entries valid in ``region`` (entries without a region are valid everywhere)."""
@@ -80,4 +115,34 @@ class Reader:
         return (self.entry_regions == "") | (self.entry_regions == region)
 
 
-__all__ = ["HANDOVER", "OFFTOPIC", "Reader", "Reading"]
+_PERSONAL = re.compile(
+    r"\S+@\S+|https?://\S+|www\.\S+|\+?\d[\d /().-]{5,}\d",
+)
+
+
+def personal(text: str) -> str:
+    """Blank out e-mail addresses, links and phone numbers: they say nothing about the topic."""
+    return _PERSONAL.sub(" ", text)
+
+
+def without_words(text: str, original: str, positions: frozenset[int]) -> str:
+    """Drop from ``text`` the words at token ``positions`` of ``original`` (place names).
+
+    ``text`` is ``original`` with leading or trailing words cut off; positions
+    are counted in ``original`` and shifted by what was cut at the front.
+    """
+    if not positions:
+        return text
+    offset = original.find(text)
+    skipped = len(tokens(original[:offset])) if offset > 0 else 0
+    kept: list[str] = []
+    at = skipped
+    for word in text.split():
+        n = len(tokens(word))
+        if not n or not all(at + j in positions for j in range(n)):
+            kept.append(word)
+        at += n
+    return " ".join(kept) or text
+
+
+__all__ = ["HANDOVER", "OFFTOPIC", "Reader", "Reading", "without_words"]
