@@ -102,7 +102,8 @@ class HybridMatcher:
         allowed = self.reader.allowed(reading.region)
         hits = self.lexical.search(reading.content, reading.language)
         lex = np.where(allowed, hits.scores, 0.0)
-        top_lex = np.argsort(-lex)[:LEXICAL_SHORTLIST]
+        k = min(LEXICAL_SHORTLIST, len(lex) - 1)
+        top_lex = np.argpartition(-lex, k)[: k + 1] if len(lex) > 1 else np.arange(len(lex))
         dense = self.dense.search(vector, WEIGHTS, allowed, top_lex[lex[top_lex] > 0])
         total = np.zeros(self.dense.n_entries, dtype=np.float32)
         best = np.full(self.dense.n_entries, -1.0, dtype=np.float32)
@@ -165,7 +166,9 @@ class HybridMatcher:
         right = right_probability(evidence)
         if right >= ANSWER_P:
             return Decision("answer", entry.id, ids, lang, right, certain)
-        if right >= CLARIFY_P and certain:
+        # A question back needs something to go on: text in a recognisable
+        # language, or a word the base knows ("Ausländerbehörde" alone).
+        if right >= CLARIFY_P and (r.recognised or evidence.mass > 0):
             return make("clarify", right, cands=ids)
         return make("none", right, cands=ids)
 

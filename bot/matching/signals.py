@@ -39,6 +39,9 @@ class Reading:
     # the text to embed, also without leading or trailing smalltalk.
     content: tuple[str, ...] = ()
     query: str = ""
+    # The text itself reads as one of our languages (whatever was chosen):
+    # "asdf" or "qwrtzp vbnm" do not, and never get a question back.
+    recognised: bool = True
 
 
 class Reader:
@@ -71,14 +74,18 @@ class Reader:
             if len(t) >= OFFICE_WORD_MIN and t.isascii() and not t.isdigit()
         )
         self.places = PlaceFinder(knowledge.regions)
-        self.entry_regions = np.array([e.region or "" for e in knowledge.entries], dtype=object)
+        # Regions as small integers (0: valid everywhere): comparing 100k
+        # Python strings per message took milliseconds.
+        names = sorted({e.region for e in knowledge.entries if e.region})
+        self._region_code = {name: i + 1 for i, name in enumerate(names)}
+        self.entry_regions = np.array(
+            [self._region_code.get(e.region or "", 0) for e in knowledge.entries], dtype=np.int32
+        )
 
     def read(self, text: str, region: str | None, language: str | None) -> Reading:
         """Read one message."""
-        if language and supported(language):
-            guess = Guess(language, True)
-        else:
-            guess = self.languages.identify(text)
+        own = self.languages.identify(text)
+        guess = Guess(language, True) if language and supported(language) else own
         text = personal(text)
         mentions = self.places.find(text)
         target = region
@@ -100,6 +107,7 @@ class Reader:
             region=target,
             content=content or tuple(words),
             query=query,
+            recognised=own.certain,
         )
 
     def _only_office_words(self, words: list[str], places: frozenset[int]) -> bool:
@@ -112,7 +120,8 @@ class Reader:
         """Mask of entries valid in ``region`` (entries without a region are valid everywhere)."""
         if region is None:
             return np.ones(len(self.entry_regions), dtype=bool)
-        return (self.entry_regions == "") | (self.entry_regions == region)
+        code = self._region_code.get(region, -1)
+        return (self.entry_regions == 0) | (self.entry_regions == code)
 
 
 _PERSONAL = re.compile(
