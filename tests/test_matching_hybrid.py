@@ -281,3 +281,41 @@ def test_letter_variants_meet_the_base_words(
 
 def test_forced_lexical(knowledge: Knowledge) -> None:
     assert isinstance(factory.build_matcher(knowledge, semantic=False), LexicalMatcher)
+
+
+def test_german_words_in_arabic_letters_and_a_town_with_a_clitic(matcher: HybridMatcher) -> None:
+    # "Anmeldung" spelled in Persian letters; "بليندناو" is "in Lindenau",
+    # a town of the region "sued": it picks the region, nothing else.
+    d = matcher.decide("وين لازم اعمل انملدونگ بليندناو؟", None, None)
+    assert d.action in ("answer", "clarify")
+    assert d.candidates[0] == "anmeldung-sued"
+
+
+def test_the_town_a_user_lives_in_does_not_pick_the_entry(matcher: HybridMatcher) -> None:
+    # The foreigners' authority's answer names Nordstadt; the question is about rent.
+    a = matcher.analyse("Ich wohne in Nordstadt. Wer hilft mir mit der Miete?", "nord", "de")
+    assert "Nordstadt" not in a.reading.query
+    assert matcher.knowledge.entries[a.ranked[0]].id == "jobcenter-nord"
+
+
+def test_keyword_only_message_keeps_the_language_open(matcher: HybridMatcher) -> None:
+    d = matcher.decide("Ausländerbehörde Termin", "nord", None)
+    assert d.candidates[0] == "abh-nord"
+    assert not d.language_certain
+    assert matcher.decide("Wo ist die Ausländerbehörde?", "nord", None).language_certain
+
+
+def test_two_stage_search_finds_what_exact_search_finds(
+    knowledge: Knowledge, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.matching import semantic
+
+    exact = HybridMatcher(knowledge, embedder)
+    monkeypatch.setattr(semantic, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(semantic, "SHORTLIST", 2)  # the first stage must choose
+    staged = HybridMatcher(knowledge, embedder)
+    assert staged.dense.two_stage and not exact.dense.two_stage
+    for text in ("Kita Platz", "Where do I renew my residence permit?", "swimming for women"):
+        assert staged.decide(text, None, "en").candidates[:1] == exact.decide(
+            text, None, "en"
+        ).candidates[:1]
