@@ -155,10 +155,9 @@ def test_place_words_choose_the_region_not_the_entry(knowledge: Knowledge) -> No
     r = reader.read("ساكن بليندناو، بدي كيندرغلد لولادي", None, None)
     assert r.region == "sued"
     assert all("لیندناو" not in w for w in r.content)  # the town is not ranked on
-    assert "ساكن" in r.query and "بليندناو" not in r.query
     r = reader.read("Kitaplatz in Lindenau?", None, "de")
     assert r.region == "sued" and "lindenau" not in r.content
-    assert r.query == "Kitaplatz in"
+    assert r.content == ("kitaplatz", "in")
 
 
 def test_keyword_only_messages_leave_the_language_open(knowledge: Knowledge) -> None:

@@ -158,7 +158,7 @@ class HybridMatcher:
             and evidence.smalltalk >= SMALLTALK_MIN
         ):
             return make("smalltalk", kinds[kind], intent=talk[1])
-        if kinds["question"] < QUESTION_P or kind == "none":
+        if kinds["question"] < QUESTION_P:
             return make("none", kinds["question"], cands=ids)
         if r.places.elsewhere and entry.region is not None:
             # The message is about a place the base does not cover.

@@ -35,8 +35,11 @@ class Reading:
     places: Mentions
     region: str | None  # the region to search: chosen, else the one named
     # What ranking sees: the words without place names (the region filter
-    # handles places; "ساكن بغيسن" must not pull every Gießen entry up), and
-    # the text to embed, also without leading or trailing smalltalk.
+    # handles places; "ساكن بغيسن" must not pull every Gießen entry up by
+    # words), and the text to embed, without leading or trailing smalltalk.
+    # The embedded text keeps its places: removing them cost 3 points of
+    # top-1 on the dev set and 0.6 on Integreat (a sentence with a hole in
+    # it reads worse than one that names a town).
     content: tuple[str, ...] = ()
     query: str = ""
     # The text itself reads as one of our languages (whatever was chosen):
@@ -96,7 +99,7 @@ class Reader:
         if certain and not (language and supported(language)):
             certain = not self._only_office_words(words, mentions.positions)
         content = tuple(w for i, w in enumerate(words) if i not in mentions.positions)
-        query = without_words(self.intents.strip_smalltalk(text), text, mentions.positions)
+        query = self.intents.strip_smalltalk(text)
         return Reading(
             text=text,
             language=guess.language or DEFAULT_LANGUAGE,
@@ -134,24 +137,4 @@ def personal(text: str) -> str:
     return _PERSONAL.sub(" ", text)
 
 
-def without_words(text: str, original: str, positions: frozenset[int]) -> str:
-    """Drop from ``text`` the words at token ``positions`` of ``original`` (place names).
-
-    ``text`` is ``original`` with leading or trailing words cut off; positions
-    are counted in ``original`` and shifted by what was cut at the front.
-    """
-    if not positions:
-        return text
-    offset = original.find(text)
-    skipped = len(tokens(original[:offset])) if offset > 0 else 0
-    kept: list[str] = []
-    at = skipped
-    for word in text.split():
-        n = len(tokens(word))
-        if not n or not all(at + j in positions for j in range(n)):
-            kept.append(word)
-        at += n
-    return " ".join(kept) or text
-
-
-__all__ = ["HANDOVER", "OFFTOPIC", "Reader", "Reading", "without_words"]
+__all__ = ["HANDOVER", "OFFTOPIC", "Reader", "Reading", "personal"]
