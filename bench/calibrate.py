@@ -124,7 +124,9 @@ def rank_score(a: Analysis, w_title: float, w_question: float, lexical: float) -
 def grid(runs: dict[str, list[tuple[Probe, Analysis, HybridMatcher]]]) -> None:
     """Top-1 and top-3 of the held-out questions for a grid of ranking weights."""
     print("w_title w_question lexical | " + " | ".join(f"{k:>16}" for k in runs))
-    for wt, wq, lx in itertools.product((0.2, 0.3, 0.5), (0.2, 0.3, 0.5, 1.0), (0.0, 0.02, 0.03, 0.04)):
+    for wt, wq, lx in itertools.product(
+        (0.2, 0.3, 0.5), (0.2, 0.3, 0.5, 1.0), (0.0, 0.02, 0.03, 0.04)
+    ):
         cells = []
         for rows in runs.values():
             c: Counter[str] = Counter()
