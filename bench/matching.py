@@ -127,7 +127,7 @@ def scale_worker(size: int) -> None:
     import gc
 
     from bench.synthetic import synthetic_matcher, templates
-    from bot.matching.factory import shared_embedder
+    from bot.matching.factory import shared_embedder, trim_heap
 
     embedder = shared_embedder()
     assert embedder is not None, "the scale benchmark needs the model"
@@ -135,6 +135,7 @@ def scale_worker(size: int) -> None:
     matcher = synthetic_matcher(templates(SHARED), size, embedder)
     built = time.monotonic() - t0
     gc.collect()
+    trim_heap()
     rows = load_rows(SHARED / "eval/questions-dev.jsonl")
     texts = [(r["text"], r["region"]) for r in rows][:200]
     for text, region in texts[:10]:

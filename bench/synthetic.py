@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,22 @@ def _place(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(3))
 
 
+class _Terms(Sequence[dict[str, float]]):
+    """Each copy's weighted terms, made when the index asks (10k dicts at once cost 300 MB)."""
+
+    def __init__(self, tmpl_terms: list[dict[str, float]], places: list[str]) -> None:
+        self.tmpl, self.places = tmpl_terms, places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, n):  # type: ignore[no-untyped-def, override]
+        own = dict(self.tmpl[n % len(self.tmpl)])
+        for word in tokens(self.places[n]):
+            own[word] = own.get(word, 0.0) + 3.0
+        return own
+
+
 def synthetic_matcher(templates: list[Knowledge], size: int, embedder: Embedder) -> HybridMatcher:
     """Build a hybrid matcher over ``size`` perturbed copies of the templates' entries."""
     rng = random.Random(size)
@@ -45,31 +62,33 @@ def synthetic_matcher(templates: list[Knowledge], size: int, embedder: Embedder)
         vecs[idx] = embedder.embed([flat[i].text for i in idx], role)
     offsets = np.cumsum([0] + [len(ps) for ps in tmpl_passages])
     tmpl_terms = [entry_terms(e) for e in base]
-    entries, terms, passages, chunks = [], [], [], []
+    total = sum(len(tmpl_passages[n % len(base)]) for n in range(size))
+    # One array filled in place: thousands of small blocks fragment the heap.
+    vectors = np.empty((total, 384), dtype=np.float32)
+    entries, passages, places = [], [], []
+    at = 0
     for n in range(size):
         t = n % len(base)
         src = base[t]
         place = f"{_place(rng)} {_place(rng)}"
+        places.append(place)
         title = dict(src.title)
         title["de"] = f"{title['de']} {place}"
         region = rng.choice(REGIONS)
         entries.append(
             dataclasses.replace(src, id=f"{src.id}-{n}", region=region, title=title, related=())
         )
-        own = dict(tmpl_terms[t])
-        for word in tokens(place):
-            own[word] = own.get(word, 0.0) + 3.0
-        terms.append(own)
         block = vecs[offsets[t] : offsets[t + 1]]
-        noise = np.random.default_rng(n).normal(0, 0.02, block.shape).astype(np.float32)
-        noisy = block + noise
-        chunks.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+        noisy = block + np.random.default_rng(n).normal(0, 0.02, block.shape).astype(np.float32)
+        vectors[at : at + len(block)] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+        at += len(block)
         passages.extend(dataclasses.replace(p, row=n) for p in tmpl_passages[t])
     k0 = templates[0]
     knowledge = Knowledge(k0.root, tuple(entries), k0.texts, k0.regions, k0.intents, k0.commands)
     probes = embedder.embed(list(examples(knowledge.intents).texts), "query")
-    dense = DenseIndex(passages, np.concatenate(chunks), size, probes)
-    lexical = BM25Index.from_terms(terms)
+    dense = DenseIndex(passages, vectors, size, probes)
+    del passages, vectors
+    lexical = BM25Index.from_terms(_Terms(tmpl_terms, places))
     return HybridMatcher(knowledge, embedder, None, lexical=lexical, dense=dense)
 
 

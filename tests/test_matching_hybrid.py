@@ -178,13 +178,7 @@ def test_a_city_the_base_does_not_cover_is_none(matcher: HybridMatcher) -> None:
         ("Kann ich bitte mit jemandem aus dem Team sprechen?", "de"),
         ("I'd like to speak with a real person please", "en"),
         ("بدي احكي مع موظف من فضلك", "ar"),
-        pytest.param(
-            "Можна поговорити з кимось із працівників?",
-            "uk",
-            # Known gap: indirect requests in Ukrainian score just under the
-            # handover floor; the "none" reply still offers a person.
-            marks=pytest.mark.xfail(strict=True, reason="indirect request below the floor"),
-        ),
+        ("Можна поговорити з кимось із працівників?", "uk"),
         ("Хочу поговорити з людиною, не з ботом", "uk"),
         ("Biriyle yüz yüze konuşmak istiyorum", "tr"),
         ("Je veux parler avec quelqu'un de l'équipe", "fr"),
@@ -276,12 +270,53 @@ def test_lexical_fallback_when_the_model_cannot_load(
 def test_letter_variants_meet_the_base_words(
     knowledge: Knowledge, matcher: HybridMatcher, text: str
 ) -> None:
-    # Folding is what finds these: the words match the entry's own keywords.
-    # Both matchers rank the entry first, though neither is sure enough to
-    # answer outright: the other words are unknown to a German/English base.
+    # Folding and stemming find these: the words match the entry's own
+    # keywords. Both matchers rank the entry first, though neither need be
+    # sure enough to answer: the other words are unknown to the base.
     assert LexicalMatcher(knowledge).decide(text, "nord", None).candidates[0] == "abh-nord"
-    assert matcher.decide(text, "nord", None).candidates[0] == "abh-nord"
+    analysis = matcher.analyse(text, "nord", None)
+    assert analysis.lexical.scores.argmax() == analysis.ranked[0]
+    assert matcher.knowledge.entries[analysis.ranked[0]].id == "abh-nord"
 
 
 def test_forced_lexical(knowledge: Knowledge) -> None:
     assert isinstance(factory.build_matcher(knowledge, semantic=False), LexicalMatcher)
+
+
+def test_german_words_in_arabic_letters_and_a_town_with_a_clitic(matcher: HybridMatcher) -> None:
+    # "Anmeldung" spelled in Persian letters; "بليندناو" is "in Lindenau",
+    # a town of the region "sued": it picks the region, nothing else.
+    d = matcher.decide("وين لازم اعمل انملدونگ بليندناو؟", None, None)
+    assert d.action in ("answer", "clarify")
+    assert d.candidates[0] == "anmeldung-sued"
+
+
+def test_the_town_a_user_lives_in_does_not_pick_the_entry(matcher: HybridMatcher) -> None:
+    # The foreigners' authority's answer names Nordstadt; the question is about rent.
+    a = matcher.analyse("Ich wohne in Nordstadt. Wer hilft mir mit der Miete?", "nord", "de")
+    assert "nordstadt" not in a.reading.content
+    assert matcher.knowledge.entries[a.ranked[0]].id == "jobcenter-nord"
+
+
+def test_keyword_only_message_keeps_the_language_open(matcher: HybridMatcher) -> None:
+    d = matcher.decide("Ausländerbehörde Termin", "nord", None)
+    assert d.candidates[0] == "abh-nord"
+    assert not d.language_certain
+    assert matcher.decide("Wo ist die Ausländerbehörde?", "nord", None).language_certain
+
+
+def test_two_stage_search_finds_what_exact_search_finds(
+    knowledge: Knowledge, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.matching import semantic
+
+    exact = HybridMatcher(knowledge, embedder)
+    monkeypatch.setattr(semantic, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(semantic, "SHORTLIST", 2)  # the first stage must choose
+    staged = HybridMatcher(knowledge, embedder)
+    assert staged.dense.two_stage and not exact.dense.two_stage
+    for text in ("Kita Platz", "Where do I renew my residence permit?", "swimming for women"):
+        assert (
+            staged.decide(text, None, "en").candidates[:1]
+            == exact.decide(text, None, "en").candidates[:1]
+        )

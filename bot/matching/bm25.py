@@ -1,8 +1,15 @@
-"""A BM25 index over entries with typo-tolerant term lookup, fast on large bases."""
+"""A BM25 index over entries: stemmed terms in compact posting arrays, typo- and script-tolerant.
+
+Postings are one array per column (term-sorted entry rows, float16 saturated
+weights) rather than Python objects per entry, so a 10,000-entry base costs tens
+of megabytes and a query touches only the postings of its own terms.
+"""
 
 from __future__ import annotations
 
+import bisect
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +19,8 @@ from rapidfuzz import fuzz, process
 
 from bot.entry import Entry
 from bot.matching.normalize import latin, tokens
+from bot.matching.phonetic import foreign, keys
+from bot.matching.terms import is_latin, stem
 
 # Field weights: a word in a title or keyword says more than one in an answer.
 WEIGHTS = {"title": 3.0, "keywords": 3.0, "questions": 2.0, "answer": 1.0}
@@ -19,123 +28,204 @@ K1, B = 1.2, 0.75
 # Only words this long are corrected: short words have too many neighbours.
 FUZZY_MIN = 5
 FUZZY_SCORE = 84.0
-# Common function words of our Latin-script languages would otherwise make
-# any text "found" a little; their idf is low anyway, this keeps it at zero.
+# Sound keys (consonant classes) match German office words spelled in Arabic or
+# Cyrillic letters. Native words of three to four consonants collide with
+# German ones all the time, so a key needs five classes to match, six to name
+# the head of a compound ("اوسلندر" for Ausländerbehörde), eight to be off by one.
+KEY_MIN = 5
+KEY_PREFIX_MIN = 6
+KEY_FUZZY_MIN = 8
+KEY_FUZZY_SCORE = 88.0
+# How much a match counts when the word was not found as written: a corrected
+# spelling or a sound key may be the wrong word.
+SPELLED = 0.8
+SOUNDED = 0.6
+# A term in more than this share of entries is a function word: idf zero.
 _STOP_SHARE = 0.25
 
 
-def entry_fields(entry: Entry) -> Iterable[tuple[str, str]]:
-    """Yield ``(field, text)`` for every searchable text of an entry."""
-    for text in entry.title.values():
-        yield "title", text
-    for words in entry.keywords.values():
-        yield "keywords", " ".join(words)
-    for qs in entry.questions.values():
+def entry_fields(entry: Entry) -> Iterable[tuple[str, str, str]]:
+    """Yield ``(field, language, text)`` for every searchable text of an entry."""
+    for lang, text in entry.title.items():
+        yield "title", lang, text
+    for lang, words in entry.keywords.items():
+        yield "keywords", lang, " ".join(words)
+    for lang, qs in entry.questions.items():
         for q in qs:
-            yield "questions", q
-    for text in entry.answer.values():
-        yield "answer", text
+            yield "questions", lang, q
+    for lang, text in entry.answer.items():
+        yield "answer", lang, text
 
 
-def entry_terms(entry: Entry) -> dict[str, float]:
-    """Return an entry's terms with their field-weighted counts."""
-    terms: dict[str, float] = {}
-    for name, text in entry_fields(entry):
-        for t in tokens(text):
-            terms[t] = terms.get(t, 0.0) + WEIGHTS[name]
-    return terms
+def entry_terms(entry: Entry, surfaces: dict[str, str] | None = None) -> dict[str, float]:
+    """Return an entry's stems with field-weighted counts; Latin words go into ``surfaces``."""
+    out: dict[str, float] = {}
+    for name, lang, text in entry_fields(entry):
+        for word in tokens(text):
+            term = stem(word, lang)
+            out[term] = out.get(term, 0.0) + WEIGHTS[name]
+            if surfaces is not None and len(word) >= FUZZY_MIN and is_latin(word):
+                surfaces.setdefault(word, term)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
 class LexicalHits:
-    """Per-entry BM25 scores and the share of the query's information found."""
+    """Per-entry BM25 scores and the rarity (idf) mass of the query terms each entry holds."""
 
-    scores: np.ndarray  # shape (n_entries,)
-    found: np.ndarray  # shape (n_entries,), 0..1
-    known: float  # share of query information that exists anywhere in the base
+    scores: np.ndarray  # (n_entries,) BM25
+    mass: np.ndarray  # (n_entries,) sum of idf of the query terms the entry contains
+    query_mass: float  # sum of idf of the query terms found anywhere in the base
+    unknown: int  # query words found nowhere in the base
+    terms: tuple[str, ...]  # the base terms the query words resolved to
 
 
 class BM25Index:
-    """Inverted index: term -> (entry rows, saturated weights)."""
+    """Term-sorted postings with idf; query words resolve by stem, spelling or sound."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        self._build([entry_terms(e) for e in entries])
+        surfaces: dict[str, str] = {}
+        self._build([entry_terms(e, surfaces) for e in entries], surfaces)
 
     @classmethod
-    def from_terms(cls, per_entry: Sequence[dict[str, float]]) -> BM25Index:
+    def from_terms(
+        cls, per_entry: Sequence[dict[str, float]], surfaces: dict[str, str] | None = None
+    ) -> BM25Index:
         """Build from weighted terms per entry (the benchmark reuses them across copies)."""
         index = cls.__new__(cls)
-        index._build(per_entry)
+        index._build(per_entry, surfaces or {})
         return index
 
-    def _build(self, per_entry: Sequence[dict[str, float]]) -> None:
+    def _build(self, per_entry: Sequence[dict[str, float]], surfaces: dict[str, str]) -> None:
         self.size = len(per_entry)
-        lengths = np.array([sum(t.values()) for t in per_entry] or [0.0])
-        avg = float(lengths.mean()) or 1.0
-        postings: dict[str, tuple[list[int], list[float]]] = {}
+        vocab: dict[str, int] = {}
+        cols, rows, tfs = array("i"), array("i"), array("f")
+        lengths = np.zeros(max(self.size, 1), dtype=np.float32)
         for row, terms in enumerate(per_entry):
-            norm = K1 * (1 - B + B * lengths[row] / avg)
+            lengths[row] = sum(terms.values())
             for term, tf in terms.items():
-                rows, weights = postings.setdefault(term, ([], []))
+                cols.append(vocab.setdefault(term, len(vocab)))
                 rows.append(row)
-                weights.append(tf * (K1 + 1) / (tf + norm))
+                tfs.append(tf)
+        col = np.frombuffer(cols, dtype=np.int32)
+        order = np.argsort(col, kind="stable")
+        row_arr = np.frombuffer(rows, dtype=np.int32)[order]
+        counts = np.frombuffer(tfs, dtype=np.float32)[order]
+        avg = float(lengths.mean()) or 1.0
+        norm = K1 * (1 - B + B * lengths[row_arr] / avg)
+        self.rows = np.ascontiguousarray(row_arr)
+        self.weights = (counts * (K1 + 1) / (counts + norm)).astype(np.float16)
+        df = np.bincount(col, minlength=len(vocab))
+        self.indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
         n = max(self.size, 1)
-        self.postings = {
-            t: (np.array(r, dtype=np.int32), np.array(w, dtype=np.float32))
-            for t, (r, w) in postings.items()
-        }
-        self.idf = {
-            t: 0.0
-            if len(r) > _STOP_SHARE * n and n >= 8
-            else math.log(1 + (n - len(r) + 0.5) / (len(r) + 0.5))
-            for t, (r, _w) in postings.items()
-        }
-        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        if n >= 8:
+            idf[df > _STOP_SHARE * n] = 0.0
+        self.idf = idf.astype(np.float32)
+        self.vocab = vocab
+        self._build_lookups(surfaces, df)
+
+    def _build_lookups(self, surfaces: dict[str, str], df: np.ndarray) -> None:
         # Typos rarely hit the first letter; bucketing by it keeps correction
         # fast on a base with hundreds of thousands of terms.
         self._long_terms: dict[str, list[str]] = {}
-        for t in self.postings:
+        for t in self.vocab:
             if len(t) >= FUZZY_MIN:
                 self._long_terms.setdefault(t[0], []).append(t)
-        self._correct = lru_cache(maxsize=4096)(self._nearest)
+        # Sound key -> the most common term spelled that way.
+        by_key: dict[str, int] = {}
+        for word, term in {**{t: t for t in self.vocab if is_latin(t)}, **surfaces}.items():
+            col = self.vocab.get(term)
+            if col is None or len(word) < FUZZY_MIN:
+                continue
+            for k in keys(word):
+                if len(k) >= KEY_MIN and (k not in by_key or df[col] > df[by_key[k]]):
+                    by_key[k] = col
+        self._key_col = by_key
+        self._sorted_keys = sorted(by_key)
+        self._terms = list(self.vocab)
+        self.resolve = lru_cache(maxsize=8192)(self._resolve)
 
-    def _nearest(self, word: str) -> str | None:
+    def _nearest(self, word: str) -> int | None:
         bucket = self._long_terms.get(word[0])
         if not bucket:
             return None
         hit = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-        return hit[0] if hit else None
+        return self.vocab[hit[0]] if hit else None
 
-    def resolve(self, word: str) -> str | None:
-        """Return the base's term for ``word``: itself, its Latin spelling or a near spelling."""
-        if word in self.postings:
-            return word
+    def _by_sound(self, word: str) -> int | None:
+        for k in keys(word):
+            if len(k) < KEY_MIN:
+                continue
+            if k in self._key_col:
+                return self._key_col[k]
+            if len(k) >= KEY_PREFIX_MIN:
+                i = bisect.bisect_left(self._sorted_keys, k)
+                if i < len(self._sorted_keys) and self._sorted_keys[i].startswith(k):
+                    return self._key_col[self._sorted_keys[i]]
+            if len(k) >= KEY_FUZZY_MIN:
+                near = [c for c in self._sorted_keys if c[0] == k[0] and abs(len(c) - len(k)) <= 2]
+                hit = process.extractOne(k, near, scorer=fuzz.ratio, score_cutoff=KEY_FUZZY_SCORE)
+                if hit:
+                    return self._key_col[hit[0]]
+        return None
+
+    def _resolve(self, word: str, lang: str) -> tuple[int, float] | None:
+        """Return the base term (column) for ``word`` by stem, spelling or sound, and its trust."""
+        for candidate in dict.fromkeys(
+            (stem(word, lang), stem(word, "de"), stem(word, "en"), word)
+        ):
+            if candidate in self.vocab:
+                return self.vocab[candidate], 1.0
         if len(word) < FUZZY_MIN:
             return None
-        spelled = latin(word)
-        if spelled != word and spelled in self.postings:
-            return spelled
-        return self._correct(spelled)
+        if foreign(word):
+            spelled = latin(word)
+            if spelled != word and spelled in self.vocab:
+                return self.vocab[spelled], SPELLED
+            col = self._by_sound(word)
+            return None if col is None else (col, SOUNDED)
+        col = self._nearest(stem(word, lang))
+        return None if col is None else (col, SPELLED)
 
-    def search(self, text: str) -> LexicalHits:
-        """Score every entry against ``text``."""
-        query = list(dict.fromkeys(tokens(text)))
+    def postings(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the entry rows and saturated weights of one term."""
+        a, b = self.indptr[col], self.indptr[col + 1]
+        return self.rows[a:b], self.weights[a:b]
+
+    def search(self, words: Sequence[str], lang: str) -> LexicalHits:
+        """Score every entry against folded query ``words`` written in ``lang``."""
         scores = np.zeros(self.size, dtype=np.float32)
-        found = np.zeros(self.size, dtype=np.float32)
-        total = known = 0.0
-        for word in query:
-            term = self.resolve(word)
-            if term is None:
-                total += self.unseen_idf
+        mass = np.zeros(self.size, dtype=np.float32)
+        query_mass = 0.0
+        unknown = 0
+        seen: set[int] = set()
+        for word in dict.fromkeys(words):
+            found = self.resolve(word, lang)
+            if found is None:
+                unknown += 1
                 continue
-            idf = self.idf[term]
-            total += idf
-            known += idf
+            col, trust = found
+            if col in seen:
+                continue
+            seen.add(col)
+            idf = trust * float(self.idf[col])
             if idf <= 0:
                 continue
-            rows, weights = self.postings[term]
-            scores[rows] += idf * weights
-            found[rows] += idf
-        if total > 0:
-            found /= total
-        return LexicalHits(scores, found, known / total if total else 0.0)
+            query_mass += idf
+            rows, weights = self.postings(col)
+            scores[rows] += idf * weights.astype(np.float32)
+            mass[rows] += idf
+        names = tuple(self._terms[c] for c in seen)
+        return LexicalHits(scores, mass, query_mass, unknown, names)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the posting arrays."""
+        return int(self.rows.nbytes + self.weights.nbytes + self.indptr.nbytes + self.idf.nbytes)
+
+
+def unseen_idf(size: int) -> float:
+    """The idf a word found in no entry would have: how surprising an unknown word is."""
+    n = max(size, 1)
+    return math.log1p((n + 0.5) / 0.5)

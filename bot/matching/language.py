@@ -74,12 +74,23 @@ class LanguageIdentifier:
 
         self._models: dict[tuple[str, ...], _Langid] = {}
         base = _Langid.from_model_file(MODEL_FILE, norm_probs=True)
+        full_ptc, full_pc, classes = base._full_model
         for langs in _SCRIPT_LANGS.values():
-            model = _Langid.from_model_file(MODEL_FILE, norm_probs=True)
-            # Share the big probability table; only the restriction differs.
-            model.nb_ptc, model.nb_pc = base.nb_ptc, base.nb_pc
+            # One copy of the ~90 MB tables, shared: loading the model per
+            # script kept four (300 MB). Restricting copies only our columns.
+            model = _Langid(
+                full_ptc,
+                full_pc,
+                classes,
+                base.tk_nextmove,
+                base.tk_output,
+                norm_probs=True,
+                tk_row=base.tk_row,
+            )
             model.set_languages(list(langs))
+            model._full_model = (model.nb_ptc, model.nb_pc, model.nb_classes)
             self._models[langs] = model
+        del base, full_ptc, full_pc
         # The model keeps no per-call state, but set_languages swaps arrays:
         # guard anyway so worker threads never see a half-set model.
         self._lock = threading.Lock()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from bot.knowledge import Knowledge
-from bot.matching.bm25 import BM25Index
+from bot.matching.bm25 import BM25Index, unseen_idf
 from bot.matching.decision import Decision
 from bot.matching.signals import Reader
 
 THRESHOLD = 0.45  # share of the message's information that one entry must contain
+# Or this much rarity (idf) matched: one rare office word ("Belehrung") in a
+# message otherwise written in a language the base does not have.
+STRONG = 4.0
 CLOSE = 0.85  # a runner-up this close to the best BM25 score makes it a clarify
 CANDIDATES = 3
 
@@ -32,24 +35,23 @@ class LexicalMatcher:
             return Decision("smalltalk", None, (), lang, 1.0, certain, intent=r.smalltalk)
         if self.reader.intents.handover_spelling(text):
             return Decision("handover", None, (), lang, 1.0, certain)
-        hits = self.index.search(self.reader.intents.strip_smalltalk(text))
+        hits = self.index.search(r.content, lang)
+        information = hits.query_mass + hits.unknown * unseen_idf(self.index.size)
+        found = hits.mass / max(information, 1e-9)
+        enough = (found >= THRESHOLD) | (hits.mass >= STRONG)
         rows = np.flatnonzero(self.reader.allowed(r.region) & (hits.scores > 0))
         ranked = rows[np.argsort(-hits.scores[rows], kind="stable")][:CANDIDATES]
         ids = tuple(self.knowledge.entries[i].id for i in ranked)
-        if not len(ranked) or hits.found[ranked[0]] < THRESHOLD:
-            best = float(hits.found[ranked[0]]) if len(ranked) else 0.0
+        if not len(ranked) or not enough[ranked[0]]:
+            best = float(found[ranked[0]]) if len(ranked) else 0.0
             return Decision("none", None, ids, lang, best, certain)
         best_row = int(ranked[0])
         entry = self.knowledge.entries[best_row]
-        score = float(hits.found[best_row])
+        score = float(found[best_row])
         if r.places.elsewhere and entry.region is not None:
             return Decision("none", None, ids, lang, score, certain)
         top = float(hits.scores[best_row])
-        close = [
-            int(i)
-            for i in ranked[1:]
-            if hits.scores[i] >= CLOSE * top and hits.found[i] >= THRESHOLD
-        ]
+        close = [int(i) for i in ranked[1:] if hits.scores[i] >= CLOSE * top and enough[i]]
         if close:
             chosen = tuple(self.knowledge.entries[i].id for i in (best_row, *close))
             return Decision("clarify", None, chosen, lang, score, certain)

@@ -9,6 +9,8 @@ from rapidfuzz import fuzz
 
 from bot.botfiles import Region
 from bot.matching.normalize import latin, tokens
+from bot.matching.phonetic import foreign
+from bot.matching.phonetic import keys as sound_keys
 
 # German cities (and the Hessian ones) a newcomer may name when asking about
 # somewhere the base does not cover. Names that are also common words
@@ -34,6 +36,10 @@ ELSEWHERE: tuple[str, ...] = (
 # variants ("Berlinde", Ukrainian "берліні") still name the place.
 _SUFFIX = 3
 _FUZZY = 88.0
+# Place names in Arabic script are matched by sound ("بغيسن" is "in Gießen");
+# keys this long are specific enough, and may be a prefix of the name this long.
+_SOUND_MIN = 3
+_SOUND_PREFIX = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,9 @@ class Mentions:
 
     regions: frozenset[str]
     elsewhere: tuple[str, ...]
+    # Indexes (into ``tokens(text)``) of the words that name a place: they
+    # choose the region, never the entry.
+    positions: frozenset[int] = frozenset()
 
 
 def _keys(name: str) -> tuple[str, ...]:
@@ -75,24 +84,61 @@ class PlaceFinder:
         self._outside = [
             (keys, name) for name in elsewhere if (keys := _keys(name)) and keys not in inside_keys
         ]
+        # Sound keys of the German place and region names -> region. Translated
+        # region names hold generic words ("مقاطعة", district) that name no place.
+        self._sounds: dict[str, str] = {}
+        for rid, region in regions.items():
+            german = (*region.places, region.names.get("de", ""), rid.replace("-", " "))
+            for word in (w for name in german for w in _keys(name)):
+                if word not in _GENERIC and word.isascii():
+                    for k in sound_keys(word):
+                        if len(k) >= _SOUND_MIN:
+                            self._sounds.setdefault(k, rid)
+        self._sound_list = sorted(self._sounds)
 
     @staticmethod
-    def _find(words: list[str], keys: tuple[str, ...]) -> int:
-        n = len(keys)
+    def _find(words: list[str], names: tuple[str, ...]) -> int:
+        n = len(names)
         for i in range(len(words) - n + 1):
-            if all(_word_matches(words[i + j], keys[j]) for j in range(n)):
+            if all(_word_matches(words[i + j], names[j]) for j in range(n)):
                 return i
         return -1
 
+    def _sounded(self, word: str) -> str | None:
+        for k in sound_keys(word):
+            if k in self._sounds:
+                return self._sounds[k]
+            if len(k) >= _SOUND_PREFIX:
+                for name in self._sound_list:
+                    if name.startswith(k):
+                        return self._sounds[name]
+        return None
+
     def find(self, text: str) -> Mentions:
-        """Return the regions and outside places named in ``text``."""
-        words = [latin(t) for t in tokens(text)]
-        regions = {rid for keys, rid in self._inside if self._find(words, keys) >= 0}
+        """Return the regions and outside places named in ``text``, and where."""
+        folded = tokens(text)
+        words = [latin(t) for t in folded]
+        regions: set[str] = set()
+        positions: set[int] = set()
+        for names, rid in self._inside:
+            at = self._find(words, names)
+            if at >= 0:
+                regions.add(rid)
+                positions.update(range(at, at + len(names)))
+        for i, word in enumerate(folded):
+            sounded = self._sounded(word) if foreign(word) and i not in positions else None
+            if sounded:
+                regions.add(sounded)
+                positions.add(i)
         elsewhere: list[str] = []
-        if not regions:
-            # A covered place wins: "moving from Frankfurt to Erbach" is about Erbach.
-            elsewhere = [name for keys, name in self._outside if self._find(words, keys) >= 0]
-        return Mentions(frozenset(regions), tuple(elsewhere))
+        for names, name in self._outside:
+            at = self._find(words, names)
+            if at >= 0:
+                positions.update(range(at, at + len(names)))
+                # A covered place wins: "moving from Frankfurt to Erbach" is about Erbach.
+                if not regions:
+                    elsewhere.append(name)
+        return Mentions(frozenset(regions), tuple(elsewhere), frozenset(positions))
 
 
 _GENERIC = frozenset(
