@@ -160,6 +160,7 @@ def test_region_filter_and_region_named_in_text(matcher: HybridMatcher) -> None:
         "who won the tennis match yesterday",
         "Wie wird das Wetter am Sonntag?",
         "qwrtzp vbnm",
+        "Xkq Zzvv +49 170 7654321 omar@example.com?",  # capitalised: near greetings
         "😂😂",
     ],
 )

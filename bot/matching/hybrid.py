@@ -154,6 +154,9 @@ class HybridMatcher:
             return make("handover", kinds[kind])
         if (
             kind == "smalltalk"
+            # Gibberish sits near short greetings in vector space; smalltalk
+            # that no greeting word confirms needs text in a known language.
+            and r.recognised
             and len(r.words) <= SMALLTALK_MAX_WORDS
             and evidence.smalltalk >= SMALLTALK_MIN
         ):
