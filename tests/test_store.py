@@ -1,4 +1,4 @@
-"""The same store tests against every store implementation (an SQLite file and in memory)."""
+"""The same store tests against every store implementation: in place or threaded, file or memory."""
 
 from __future__ import annotations
 
@@ -17,9 +17,15 @@ NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 DESK = ChatRef("matrix", "!desk")
 
 
-@pytest.fixture(params=["file", "memory"])
+@pytest.fixture(
+    params=[("inline", "file"), ("inline", "memory"), ("threaded", "file"), ("threaded", "memory")],
+    ids="-".join,
+)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "s.sqlite3" if request.param == "file" else ":memory:")
+    mode, where = request.param
+    database = Database(
+        tmp_path / "s.sqlite3" if where == "file" else ":memory:", threaded=mode == "threaded"
+    )
     await database.open()
     yield database
     await database.close()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.messages import Attachment, ChatRef
 from bot.privacy import mask
+from bot.store.inline import Connection
 from bot.store.query import fetch_all, fetch_one
 from bot.store.records import ChatRecord, MessageRecord, moment, stamp
 
@@ -16,7 +15,7 @@ from bot.store.records import ChatRecord, MessageRecord, moment, stamp
 class Chats:
     """Queries on ``chats`` and ``messages`` inside one transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     async def get(self, ref: ChatRef) -> ChatRecord | None:

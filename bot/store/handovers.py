@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.messages import ChatRef
+from bot.store.inline import Connection
 from bot.store.query import fetch_all, fetch_one
 from bot.store.records import HandoverRecord, stamp
 
@@ -16,7 +15,7 @@ OPEN = ("queued", "claimed")
 class Handovers:
     """Queries on ``handovers`` inside one transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     async def _one(self, sql: str, args: tuple[object, ...]) -> HandoverRecord | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from bot.store.inline import Connection
 
 # Append only: a migration that shipped is never edited, a change is a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -118,7 +118,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
+async def migrate(db: Connection) -> int:
     """Apply every migration the database lacks, each in its own transaction."""
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()

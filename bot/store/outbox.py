@@ -6,9 +6,8 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-import aiosqlite
-
 from bot.messages import Action, ChatRef, Outgoing, dump
+from bot.store.inline import Connection
 from bot.store.query import fetch_all, fetch_one
 from bot.store.records import OutboxItem, moment, stamp
 
@@ -26,7 +25,7 @@ def _with_txn(action: Action) -> Action:
 class Outbox:
     """Queries on ``outbox``, ``sent`` and ``processed`` inside one transaction."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     async def first_time(self, network: str, message_id: str, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import aiosqlite
 
 from bot.store.chats import Chats
 from bot.store.handovers import Handovers
+from bot.store.inline import Connection, InlineConnection
 from bot.store.migrations import migrate
 from bot.store.outbox import Outbox
 from bot.store.stats import Stats
@@ -32,9 +34,12 @@ class Tx:
 class Database:
     """One SQLite file (or ``:memory:``), WAL, migrated on open, one writer at a time."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, threaded: bool = False) -> None:
         self.path = str(path)
-        self._db: aiosqlite.Connection | None = None
+        # threaded: aiosqlite, each statement in its own thread (for a file
+        # that another writing process shares); else statements run in place.
+        self.threaded = threaded
+        self._db: Connection | None = None
         # One connection serves the whole process; this lock keeps one
         # transaction at a time on it so readers never see half a write.
         self._lock = asyncio.Lock()
@@ -43,8 +48,12 @@ class Database:
         """Connect, set the pragmas and apply migrations."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(self.path, isolation_level=None)
-        db.row_factory = aiosqlite.Row
+        db: Connection = (
+            await aiosqlite.connect(self.path, isolation_level=None)
+            if self.threaded
+            else InlineConnection(self.path)
+        )
+        db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
@@ -63,7 +72,7 @@ class Database:
             self._db = None
 
     @property
-    def db(self) -> aiosqlite.Connection:
+    def db(self) -> Connection:
         """Return the open connection."""
         if self._db is None:
             raise RuntimeError("the database is not open")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import aiosqlite
-
+from bot.store.inline import Connection
 from bot.store.query import fetch_all, fetch_one
 from bot.store.records import moment, stamp
 
@@ -13,7 +12,7 @@ from bot.store.records import moment, stamp
 class Stats:
     """Queries on ``feedback``, ``unanswered``, ``stats`` and ``settings``."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     async def bump(self, day: date, metric: str, key: str = "", by: int = 1) -> None:
