@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ParseMode
@@ -106,17 +107,17 @@ class Files:
         mode: str | None,
         markup: InlineKeyboardMarkup | None,
     ) -> int | None:
+        # The same placement and caption whether it goes as a photo or a file.
+        common: dict[str, Any] = {
+            "caption": caption,
+            "parse_mode": mode,
+            "reply_markup": markup,
+            "message_thread_id": where.thread,
+            "reply_parameters": where.reply(),
+        }
         if a.kind == "photo" and (a.mime or "image/jpeg") in _PHOTO_TYPES:
             try:
-                photo = await self.bot.send_photo(
-                    where.chat,
-                    content,
-                    caption=caption,
-                    parse_mode=mode,
-                    reply_markup=markup,
-                    message_thread_id=where.thread,
-                    reply_parameters=where.reply(),
-                )
+                photo = await self.bot.send_photo(where.chat, content, **common)
                 return photo.message_id
             except BadRequest as exc:
                 if is_parse_error(exc) or isinstance(content, str):
@@ -127,15 +128,7 @@ class Files:
             # A sticker, voice message, location ... whose original message was deleted.
             log.warning("a %s could not be copied and is left out", a.kind)
             return None
-        document = await self.bot.send_document(
-            where.chat,
-            content,
-            caption=caption,
-            parse_mode=mode,
-            reply_markup=markup,
-            message_thread_id=where.thread,
-            reply_parameters=where.reply(),
-        )
+        document = await self.bot.send_document(where.chat, content, **common)
         return document.message_id
 
     async def fetch(self, attachment: Attachment) -> bytes:
