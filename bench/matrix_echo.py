@@ -16,7 +16,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 # Run as a script, Python puts bench/ first on sys.path; the harness lives in tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -124,15 +126,22 @@ async def bench(count: int, warmup: int, data: Path) -> None:
         server.stop()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(
+    description: str, prefix: str, run: Callable[[int, int, Path], Coroutine[Any, Any, None]]
+) -> None:
+    """Parse -n/--warmup and run a round-trip benchmark in a temporary folder."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("-n", "--count", type=int, default=50, help="timed messages per room")
     parser.add_argument("--warmup", type=int, default=3, help="untimed messages first")
     args = parser.parse_args()
     # nio warns once per new Olm session ("Missing session for device"): expected here.
     logging.getLogger("nio").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="lotse-matrix-echo-") as data:
-        asyncio.run(bench(args.count, args.warmup, Path(data)))
+    with tempfile.TemporaryDirectory(prefix=prefix) as data:
+        asyncio.run(run(args.count, args.warmup, Path(data)))
+
+
+def main() -> None:
+    cli(__doc__.splitlines()[0], "lotse-matrix-echo-", bench)
 
 
 if __name__ == "__main__":

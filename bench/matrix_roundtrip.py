@@ -10,18 +10,14 @@ to the bare echo bot of bench/matrix_echo.py, measured the same way.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import logging
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 # Run as a script, Python puts bench/ first on sys.path; the harness lives in tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.matrix_echo import EchoBot, round_trips, summary
+from bench.matrix_echo import EchoBot, cli, round_trips, summary
 from bot.brain import Brain
 from bot.knowledge import load
 from tests.kb import EVAL_KNOWLEDGE
@@ -89,14 +85,7 @@ async def bench(count: int, warmup: int, data: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--count", type=int, default=50, help="timed messages per room")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed messages first")
-    args = parser.parse_args()
-    # nio warns once per new Olm session ("Missing session for device"): expected here.
-    logging.getLogger("nio").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="lotse-matrix-roundtrip-") as data:
-        asyncio.run(bench(args.count, args.warmup, Path(data)))
+    cli(__doc__.splitlines()[0], "lotse-matrix-roundtrip-", bench)
 
 
 if __name__ == "__main__":

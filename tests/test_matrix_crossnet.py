@@ -16,7 +16,6 @@ from bot.brain import Brain
 from bot.messages import ChatRef
 from bot.settings import Settings
 from tests.botapi.actors import tiny_png as telegram_png
-from tests.botapi.messages import StoredMessage
 from tests.botapi.server import BotApiServer
 from tests.synapse.homeserver import Homeserver
 from tests.synapse.users import Users
@@ -35,15 +34,6 @@ from tests.test_matrix_support import (
 from tests.test_synapse_harness import tiny_png
 from tests.test_telegram_newcomer import button
 from tests.test_telegram_world import section as telegram_section
-
-
-def file_bytes(botapi: BotApiServer, message: StoredMessage) -> bytes:
-    """The bytes of the photo or document a Telegram message carries."""
-    media = message.media
-    file_id = media["photo"][-1]["file_id"] if "photo" in media else media["document"]["file_id"]
-    stored = botapi.core.files.get(file_id)
-    assert stored is not None
-    return stored.data
 
 
 async def test_a_matrix_newcomer_handed_to_a_telegram_desk(
@@ -81,7 +71,7 @@ async def test_a_matrix_newcomer_handed_to_a_telegram_desk(
             15,
             "the photo",
         )
-        assert "photo" in photo.media and file_bytes(botapi, photo) == letter
+        assert "photo" in photo.media and botapi.file_bytes(photo) == letter
 
         card, claim = button(botapi, desk, "claim:1")
         botapi.press_button(sara, card, claim)
@@ -155,6 +145,6 @@ async def test_a_telegram_newcomer_handed_to_the_matrix_desk(
         [photo] = await botapi.wait_for(
             lambda: [m for m in botapi.bot_messages(chat) if m.media], 15, "the photo"
         )
-        assert file_bytes(botapi, photo) == reply
+        assert botapi.file_bytes(photo) == reply
     finally:
         await bot.stop()

@@ -23,15 +23,6 @@ def desk_group(botapi: BotApiServer, forum: bool, **people: Any) -> Chat:
     return botapi.add_supergroup("Lotse Team", is_forum=forum, bot_status="administrator", **people)
 
 
-def file_bytes(botapi: BotApiServer, message: StoredMessage) -> bytes:
-    """The bytes of the photo or document a stored message carries."""
-    media = message.media
-    file_id = media["photo"][-1]["file_id"] if "photo" in media else media["document"]["file_id"]
-    stored = botapi.core.files.get(file_id)
-    assert stored is not None
-    return stored.data
-
-
 async def staff_writes(
     tw: TelegramWorld,
     user: User,
@@ -93,7 +84,7 @@ async def test_a_full_handover_to_a_forum_topic_desk_and_back(
         botapi.send_photo(amal, None, png, caption="هذه هي")
         await tw.idle()
         photo = botapi.bot_messages(desk, topic.thread_id)[-1]
-        assert "photo" in photo.media and file_bytes(botapi, photo) == png
+        assert "photo" in photo.media and botapi.file_bytes(photo) == png
         assert photo.caption == "Amal (#1): هذه هي"
         assert botapi.calls("copyMessage")
         # Staff send a document back; it is copied into the private chat.
@@ -223,7 +214,7 @@ async def test_a_telegram_newcomer_handed_to_a_matrix_desk(
         sent = botapi.bot_messages(user_chat)[-1]
         assert sent.media["document"]["file_name"] == "brief.pdf"
         assert sent.caption == "Sara: Ihr Brief"
-        assert file_bytes(botapi, sent) == b"bytes of mxc://example.org/brief"
+        assert botapi.file_bytes(sent) == b"bytes of mxc://example.org/brief"
 
 
 async def test_a_topic_staff_deleted_or_closed_is_replaced_by_the_main_chat(

@@ -87,6 +87,16 @@ class Inspection:
         key = (scope_key(self.core, scope), language)
         return [(c["command"], c["description"]) for c in self.core.commands.get(key, [])]
 
+    def file_bytes(self, message: StoredMessage) -> bytes:
+        """The bytes of the photo or document a stored message carries."""
+        media = message.media
+        file_id = (
+            media["photo"][-1]["file_id"] if "photo" in media else media["document"]["file_id"]
+        )
+        stored = self.core.files.get(file_id)
+        assert stored is not None
+        return stored.data
+
     @property
     def answered_callbacks(self) -> list[AnsweredCallback]:
         """Every answerCallbackQuery Telegram accepted, in order."""
