@@ -184,3 +184,41 @@ def test_an_unknown_region_or_empty_query_finds_nothing(
     reader = Reader(knowledge)
     assert not reader.allowed("nowhere")[0]  # a regional entry outside an unknown region
     assert reader.allowed("nowhere")[1]  # an entry valid everywhere
+
+
+def small_index(*entries: dict[str, float]) -> BM25Index:
+    """An index over hand-made term counts, padded with unrelated entries."""
+    filler = [{f"thema{i}": 1.0, "amt": 1.0} for i in range(8)]
+    return BM25Index.from_terms([*entries, *filler])
+
+
+def test_a_german_word_in_cyrillic_letters_is_read_as_german() -> None:
+    # "Anmeldung" left unstemmed in one entry (a Turkish keyword, say) must
+    # not capture "анмельдунг": the German stem is the word most entries have.
+    index = small_index({"anmeld": 3.0}, {"anmeldung": 1.0}, {"anmeld": 1.0})
+    col, trust = index.resolve("анмельдунг", "ru")
+    assert index.vocab["anmeld"] == col
+    assert trust == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "function"),
+    [
+        ("как сделать анмельдунг, что брать с собой", "ru", {"что": 2.0, "как": 2.0, "с": 1.0}),
+        ("انملدونگ را کجا کنیم و چه مدارکی لازم است", "fa", {"را": 2.0, "چه": 1.0, "است": 2.0}),
+        (
+            "où faire l'anmeldung, est-ce que c'est payant",
+            "fr",
+            {"est": 2.0, "ce": 2.0, "que": 1.0},
+        ),
+    ],
+)
+def test_function_words_of_a_partly_translated_language_count_for_nothing(
+    text: str, lang: str, function: dict[str, float]
+) -> None:
+    # Only one entry has a translation, so its function words are "rare" in
+    # the base; they must not outweigh the one word that names the topic.
+    index = small_index({"anmeld": 3.0}, function)
+    hits = index.search(tokens(text), lang)
+    assert int(hits.scores.argmax()) == 0
+    assert hits.scores[1] == 0.0

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.entry import Entry
 from bot.matching.normalize import latin, tokens
 from bot.matching.phonetic import foreign, keys
+from bot.matching.stopwords import stopwords
 from bot.matching.terms import is_latin, stem
 
 # Field weights: a word in a title or keyword says more than one in an answer.
@@ -180,9 +181,13 @@ class BM25Index:
         if len(word) < FUZZY_MIN:
             return None
         if foreign(word):
+            # A German word in Cyrillic letters is looked up as German: its
+            # stem ("анмельдунг" -> "anmeld"), not the rare unstemmed form.
             spelled = latin(word)
-            if spelled != word and spelled in self.vocab:
-                return self.vocab[spelled], SPELLED
+            if spelled != word:
+                for candidate in dict.fromkeys((stem(spelled, "de"), spelled)):
+                    if candidate in self.vocab:
+                        return self.vocab[candidate], SPELLED
             col = self._by_sound(word)
             return None if col is None else (col, SOUNDED)
         col = self._nearest(stem(word, lang))
@@ -200,7 +205,10 @@ class BM25Index:
         query_mass = 0.0
         unknown = 0
         seen: set[int] = set()
+        skip = stopwords(lang)
         for word in dict.fromkeys(words):
+            if word in skip:
+                continue
             found = self.resolve(word, lang)
             if found is None:
                 unknown += 1
