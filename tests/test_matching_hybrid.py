@@ -161,6 +161,12 @@ def test_region_filter_and_region_named_in_text(matcher: HybridMatcher) -> None:
         "Wie wird das Wetter am Sonntag?",
         "qwrtzp vbnm",
         "Xkq Zzvv +49 170 7654321 omar@example.com?",  # capitalised: near greetings
+        "ывапролд",  # a keyboard row: its letters alone say Russian
+        "щшгнекуц",
+        "ضصثقفغ",
+        "ывапролд",  # a keyboard row: its letters alone say Russian
+        "щшгнекуц",
+        "ضصثقفغ",
         "😂😂",
     ],
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.botfiles import Region
+from bot.matching.keyboard import mashed
 from bot.matching.normalize import fold, latin, tokens
 from bot.matching.passages import chunks, plain
 from bot.matching.places import PlaceFinder
@@ -68,3 +71,22 @@ def test_places_inside_inflected_and_elsewhere() -> None:
     assert moving.regions == {"odenwaldkreis"}
     assert moving.elsewhere == ()
     assert finder.find("wie ist das Wetter").regions == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "mash"),
+    [
+        ("ывапролд", True),
+        ("asdfgh jkl", False),  # "jkl" is too short to tell
+        ("qwertz 123", True),
+        ("ضصثقفغ", True),
+        ("سيبلات", True),
+        ("привет", False),
+        ("hallo danke", False),
+        ("typewriter", False),
+        ("пролог", False),
+        ("", False),
+    ],
+)
+def test_keyboard_runs_are_told_from_words(text: str, mash: bool) -> None:
+    assert mashed(tokens(text)) is mash

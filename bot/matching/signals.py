@@ -9,6 +9,7 @@ import numpy as np
 
 from bot.knowledge import Knowledge
 from bot.matching.intents import HANDOVER, OFFTOPIC, IntentModel
+from bot.matching.keyboard import mashed
 from bot.matching.language import Guess, LanguageIdentifier, supported
 from bot.matching.normalize import tokens
 from bot.matching.places import Mentions, PlaceFinder
@@ -110,7 +111,8 @@ class Reader:
             region=target,
             content=content or tuple(words),
             query=query,
-            recognised=own.certain,
+            # Letters alone make "ывапролд" Russian; a keyboard run is no language.
+            recognised=own.certain and not mashed(words),
         )
 
     def _only_office_words(self, words: list[str], places: frozenset[int]) -> bool:
