@@ -222,3 +222,30 @@ def test_function_words_of_a_partly_translated_language_count_for_nothing(
     hits = index.search(tokens(text), lang)
     assert int(hits.scores.argmax()) == 0
     assert hits.scores[1] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "shown"),
+    [
+        ("де робити белерунг?", "uk", "де робити белерунг (belehrung)?"),
+        ("фіктіонсбешайнігунг", "uk", "фіктіонсбешайнігунг (fiktionsbescheinigung)"),
+        ("وين لازم اعمل انملدونگ؟", "fa", "وين لازم اعمل انملدونگ (anmeldung)؟"),
+        # Native words that share consonants with German ones stay as written.
+        ("потрібні документи для садочка", "uk", "потрібні документи для садочка"),
+        ("ما هو الدعم المتوفر للعائلات", "ar", "ما هو الدعم المتوفر للعائلات"),
+    ],
+)
+def test_german_words_in_other_letters_are_spelled_out_for_the_model(
+    index: BM25Index, text: str, lang: str, shown: str
+) -> None:
+    # The model reads "белерунг" as noise; "belehrung" it knows.
+    assert index.spelled_out(text, lang) == shown
+
+
+def test_a_sound_match_alone_does_not_rewrite_a_native_word() -> None:
+    index = BM25Index.from_terms(
+        [{"betrieb": 2.0}, *({f"thema{i}": 1.0} for i in range(8))], {"betrieben": "betrieb"}
+    )
+    # Words alone may take the chance (with less trust); the model is not told.
+    assert index.resolve("потрібні", "uk") is not None
+    assert index.spelled_out("потрібні документи", "uk") == "потрібні документи"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.entry import Entry
-from bot.matching.normalize import latin, tokens
-from bot.matching.phonetic import foreign, keys
+from bot.matching.normalize import fold, latin, tokens
+from bot.matching.phonetic import foreign, key, keys
 from bot.matching.stopwords import stopwords
 from bot.matching.terms import is_latin, stem
 
@@ -40,7 +41,11 @@ KEY_FUZZY_SCORE = 88.0
 # How much a match counts when the word was not found as written: a corrected
 # spelling or a sound key may be the wrong word.
 SPELLED = 0.8
+# How alike a German word in Cyrillic letters must be to its Latin spelling to
+# be shown to the model: sound keys alone pair "потрібні" with "Betrieb".
+ALIKE_SCORE = 75.0
 SOUNDED = 0.6
+_WORD = re.compile(r"\w+")
 # A term in more than this share of entries is a function word: idf zero.
 _STOP_SHARE = 0.25
 
@@ -143,6 +148,13 @@ class BM25Index:
                 if len(k) >= KEY_MIN and (k not in by_key or df[col] > df[by_key[k]]):
                     by_key[k] = col
         self._key_col = by_key
+        # A base term's Latin spelling, to show the model a German word a
+        # message wrote in Arabic or Cyrillic letters.
+        self._spellings: dict[int, list[str]] = {}
+        for word, term in surfaces.items():
+            col = self.vocab.get(term)
+            if col is not None:
+                self._spellings.setdefault(col, []).append(word)
         self._sorted_keys = sorted(by_key)
         self._terms = list(self.vocab)
         self.resolve = lru_cache(maxsize=8192)(self._resolve)
@@ -193,6 +205,21 @@ class BM25Index:
         col = self._nearest(stem(word, lang))
         return None if col is None else (col, SPELLED)
 
+    def spelled_out(self, text: str, lang: str) -> str:
+        """Return ``text`` with German words written in other letters spelled in Latin ones."""
+
+        def latinise(m: re.Match[str]) -> str:
+            word = fold(m.group())
+            if len(word) < FUZZY_MIN or not foreign(word):
+                return m.group()
+            found = self.resolve(word, lang)
+            for spelling in self._spellings.get(found[0], ()) if found else ():
+                if _alike(word, spelling):
+                    return f"{m.group()} ({spelling})"
+            return m.group()
+
+        return _WORD.sub(latinise, text)
+
     def postings(self, col: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the entry rows and saturated weights of one term."""
         a, b = self.indptr[col], self.indptr[col + 1]
@@ -231,6 +258,16 @@ class BM25Index:
     def nbytes(self) -> int:
         """Bytes held by the posting arrays."""
         return int(self.rows.nbytes + self.weights.nbytes + self.indptr.nbytes + self.idf.nbytes)
+
+
+def _alike(word: str, spelling: str) -> bool:
+    """Tell whether a foreign-script word is close enough to a Latin one to show the model."""
+    spelled = latin(word)
+    if spelled != word:  # Cyrillic: compare the spellings
+        return fuzz.ratio(spelled, spelling) >= ALIKE_SCORE
+    # Arabic script writes few vowels: the whole sound key must agree.
+    whole = key(spelling)
+    return len(whole) >= KEY_PREFIX_MIN and whole in keys(word)
 
 
 def unseen_idf(size: int) -> float:

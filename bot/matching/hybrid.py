@@ -95,7 +95,8 @@ class HybridMatcher:
     def analyse(self, text: str, region: str | None, language: str | None) -> Analysis:
         """Read, retrieve and combine, without deciding."""
         reading = self.reader.read(text, region, language)
-        return self.analyse_reading(reading, self.embedder.query(reading.query))
+        query = self.lexical.spelled_out(reading.query, reading.language)
+        return self.analyse_reading(reading, self.embedder.query(query))
 
     def analyse_reading(self, reading: Reading, vector: np.ndarray) -> Analysis:
         """Retrieve and combine for a reading whose query is already embedded."""
